@@ -1,0 +1,93 @@
+"""Write tables and workbooks all-or-nothing, byte for byte the same for the same input.
+
+Files are written to a temporary name beside the target and renamed into place only
+when complete, so an error never leaves a half-written output. XLSX files get fixed
+timestamps so the same tables always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["atomic_path", "write_csv", "write_xlsx"]
+
+_EPOCH = dt.datetime(2010, 1, 1)
+
+
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path; on success it is renamed to ``path``, on error removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_csv(table, path):
+    """Write ``table`` as UTF-8 CSV with ``\\n`` line ends, atomically."""
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    return Path(path)
+
+
+def _sheet_name(name, used):
+    base = "".join(c for c in str(name) if c not in "[]:*?/\\")[:31] or "sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        suffix = f"_{i}"
+        name, i = base[: 31 - len(suffix)] + suffix, i + 1
+    used.add(name.lower())
+    return name
+
+
+def _normalise_zip(path):
+    """Rewrite a ZIP container with fixed entry timestamps, in a stable order."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2010, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, data)
+
+
+def write_xlsx(sheets, path, *, notes=None):
+    """Write several tables to one workbook, a sheet each, atomically.
+
+    Parameters
+    ----------
+    sheets : dict of str to pandas.DataFrame
+        Sheet name to table, in order.
+    path : str or Path
+        The ``.xlsx`` file.
+    notes : list of str, optional
+        Lines for a first sheet named ``about`` (for example a synthetic-data notice).
+    """
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            used = set()
+            if notes:
+                pd.DataFrame({"about": list(notes)}).to_excel(
+                    writer, sheet_name=_sheet_name("about", used), index=False
+                )
+            for name, table in sheets.items():
+                table.to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
+            writer.book.properties.created = _EPOCH
+            writer.book.properties.modified = _EPOCH
+            writer.book.properties.creator = "pipthemes"
+        _normalise_zip(tmp)
+    return Path(path)
