@@ -164,7 +164,11 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(format="pipthemes: %(message)s", level=logging.WARNING if args.quiet else logging.INFO)
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("pipthemes: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         args.func(args)
     except PipthemesError as exc:

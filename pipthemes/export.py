@@ -7,8 +7,8 @@ timestamps so the same tables always give the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import re
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -17,9 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["atomic_path", "write_csv", "write_xlsx"]
-
-_EPOCH = dt.datetime(2010, 1, 1)
-
 
 @contextmanager
 def atomic_path(path):
@@ -57,6 +54,11 @@ def _normalise_zip(path):
     """Rewrite a ZIP container with fixed entry timestamps, in a stable order."""
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info)) for info in src.infolist()]
+    stamp = rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)"
+    entries = [
+        (info, re.sub(stamp, rb"\g<1>2010-01-01T00:00:00Z\g<2>", data) if info.filename == "docProps/core.xml" else data)
+        for info, data in entries
+    ]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info, data in entries:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2010, 1, 1, 0, 0, 0))
@@ -86,8 +88,6 @@ def write_xlsx(sheets, path, *, notes=None):
                 )
             for name, table in sheets.items():
                 table.to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
-            writer.book.properties.created = _EPOCH
-            writer.book.properties.modified = _EPOCH
             writer.book.properties.creator = "pipthemes"
         _normalise_zip(tmp)
     return Path(path)
