@@ -163,6 +163,18 @@ def _check_columns(table, wanted, path):
             )
 
 
+def _ids(table, column, path, *, default):
+    """Row ids from ``column`` (non-empty and unique), else numbered with ``default``."""
+    if not column:
+        return pd.Series([default.format(i + 1) for i in range(len(table))], index=table.index)
+    ids = table[column].astype(str).str.strip()
+    for bad, problem in ((ids == "", "id is empty"), (ids.duplicated(), "id {!r} appears twice (ids must be unique)")):
+        if bad.any():
+            first = bad.to_numpy().nonzero()[0][0]
+            raise CorpusError(problem.format(ids.iloc[first]), path=path, row=int(first) + 2, column=column)
+    return ids
+
+
 def read_survey(path, *, text_columns, id_column=None, encoding=None, sheet=0):
     """Read a survey spreadsheet (CSV or XLSX) into a segments table.
 
@@ -192,21 +204,7 @@ def read_survey(path, *, text_columns, id_column=None, encoding=None, sheet=0):
         raise CorpusError("text_columns is empty (name at least one free-text column)", path=path)
     table = read_table(path, encoding=encoding, sheet=sheet)
     _check_columns(table, list(text_columns) + ([id_column] if id_column else []), path)
-    if id_column:
-        ids = table[id_column].astype(str).str.strip()
-        blank = ids.index[ids == ""]
-        if len(blank):
-            raise CorpusError("respondent id is empty", path=path, row=int(blank[0]) + 2, column=id_column)
-        dup = ids[ids.duplicated()]
-        if len(dup):
-            raise CorpusError(
-                f"respondent id {dup.iloc[0]!r} appears twice (ids must be unique)",
-                path=path,
-                row=int(dup.index[0]) + 2,
-                column=id_column,
-            )
-    else:
-        ids = pd.Series([f"R{i + 1:04d}" for i in range(len(table))], index=table.index)
+    ids = _ids(table, id_column, path, default="R{:04d}")
     meta_cols = [c for c in table.columns if c not in text_columns and c != id_column]
     reserved = set(SEGMENT_COLUMNS) | {"to_code", "respondent_id", "row"}
     rows, n_empty = [], 0
@@ -257,18 +255,7 @@ def segments_from_table(table, *, text_col="text", id_col=None, path=None, allow
             row=first + 2,
             column=text_col,
         )
-    if id_col:
-        ids = table[id_col].astype(str)
-        dup = ids[ids.duplicated()]
-        if len(dup):
-            raise CorpusError(
-                f"id {dup.iloc[0]!r} appears twice (ids must be unique)",
-                path=path,
-                row=int(dup.index[0]) + 2,
-                column=id_col,
-            )
-    else:
-        ids = pd.Series([str(i + 1) for i in range(len(table))], index=table.index)
+    ids = _ids(table, id_col, path, default="{}")
     return pd.DataFrame(
         {
             "segment_id": ids.to_numpy(),

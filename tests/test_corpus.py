@@ -129,3 +129,12 @@ def test_corpus_bundled_is_complete_and_synthetic():
     assert survey["sessions_attended"].isin(["3", "4"]).sum() == 81
     for path in (pt.bundled_corpus() / "interviews").glob("*.txt"):
         assert "SYNTHETIC" in path.read_text(encoding="utf-8").splitlines()[0]
+
+
+@pytest.mark.parametrize("ids, expected", [(["a", "b", "a"], r"row 4, column 'id': id 'a' appears twice"),
+                                           (["a", " ", "c"], r"row 3, column 'id': id is empty")],
+                         ids=["duplicate", "blank"])
+def test_corpus_bad_ids_name_the_row(ids, expected):
+    table = pd.DataFrame({"id": ids, "text": ["x", "y", "z"]})
+    with pytest.raises(pt.CorpusError, match=expected):
+        pt.segments_from_table(table, id_col="id", path="f.csv")
