@@ -1,0 +1,88 @@
+"""Save and load trained models without pickle.
+
+Model files are written with skops (a zip of JSON and arrays). Loading checks every
+type the file names against an allow-list (scikit-learn, NumPy, SciPy and pipthemes'
+own estimator) before building anything, so a tampered file is refused without running
+its code. A file records the library version and the codebook's hash; loading it with
+another codebook is an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import skops.io as sio
+
+from . import __version__
+from .errors import PipthemesError
+from .export import atomic_path
+
+__all__ = ["ModelError", "save_model", "load_model"]
+
+_FORMAT = "pipthemes-model/1"
+_ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "scipy.special.")
+_ALLOWED = {"pipthemes.classifier.ThemeClassifier"}
+
+
+class ModelError(PipthemesError, ValueError):
+    """A model file is missing, unsafe, or made for another codebook."""
+
+
+def save_model(model, path, *, codebook):
+    """Write ``model`` (a fitted :class:`~pipthemes.ThemeClassifier`) to ``path``.
+
+    Parameters
+    ----------
+    model : ThemeClassifier
+    path : str or Path
+        The model file (``.skops`` by convention); written atomically.
+    codebook : Codebook
+        The codebook the model was trained for; its hash is stored.
+    """
+    payload = {
+        "format": _FORMAT,
+        "pipthemes_version": __version__,
+        "codebook_hash": codebook.hash,
+        "themes": list(codebook.ids),
+        "model": model,
+    }
+    with atomic_path(path) as tmp:
+        sio.dump(payload, tmp)
+    return Path(path)
+
+
+def load_model(path, *, codebook):
+    """Load a model file safely and check it matches ``codebook``.
+
+    Raises
+    ------
+    ModelError
+        When the file is missing or not a pipthemes model, names a type outside the
+        allow-list, or was made for another codebook.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found (train one with 'pipthemes train')")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # skops raises several types for a corrupt file
+        raise ModelError(f"{path}: not a readable model file ({type(exc).__name__}: {exc})") from None
+    refused = [t for t in untrusted if not (t in _ALLOWED or t.startswith(_ALLOWED_PREFIXES))]
+    if refused:
+        raise ModelError(
+            f"{path}: refusing to load: the file names types outside the allow-list "
+            f"({', '.join(sorted(refused)[:5])}); it may have been tampered with"
+        )
+    try:
+        payload = sio.load(path, trusted=untrusted)
+    except Exception as exc:
+        raise ModelError(f"{path}: not a readable model file ({type(exc).__name__}: {exc})") from None
+    if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
+        raise ModelError(f"{path}: not a pipthemes model file")
+    if payload["codebook_hash"] != codebook.hash:
+        raise ModelError(
+            f"{path}: the model was trained for another codebook (hash {payload['codebook_hash'][:12]}, "
+            f"themes {', '.join(payload['themes'])}); this codebook's hash is {codebook.hash[:12]}. "
+            "Retrain with 'pipthemes train' or pass the codebook it was made with"
+        )
+    return payload["model"]
