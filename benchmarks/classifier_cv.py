@@ -19,12 +19,8 @@ gold = pd.read_csv(pt.bundled_corpus() / "hand_coded.csv", dtype=str, keep_defau
 X = gold["text"].to_numpy()
 Y = np.array([[int(t in pt.parse_themes(s)) for t in ids] for s in gold["themes"]])
 segs = pt.read_corpus()
-codes = pt.RuleCoder(cb).code(segs)
-row_of = {s: i for i, s in enumerate(gold["segment_id"])}
-R = np.zeros_like(Y)
-for sid, theme in zip(codes["segment_id"], codes["theme"]):
-    if sid in row_of:
-        R[row_of[sid], ids.index(theme)] = 1
+rule_themes = dict(zip(segs["segment_id"], pt.to_wide(pt.RuleCoder(cb).code(segs), segs, ids)["themes"]))
+R = np.array([[int(t in pt.parse_themes(rule_themes[s])) for t in ids] for s in gold["segment_id"]])
 P = np.zeros_like(Y)
 start = time.perf_counter()
 for train, test in MultilabelStratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(X, Y):
@@ -34,7 +30,7 @@ print(f"5-fold CV on {len(X)} segments: {time.perf_counter() - start:.0f} s (5 f
 
 def report(name, pred):
     f1 = f1_score(Y, pred, average=None, zero_division=0)
-    machine = gold.assign(themes=[";".join(t for t, v in zip(ids, row) if v) for row in pred])
+    machine = gold.assign(themes=[pt.codes.join_themes([t for t, v in zip(ids, row) if v], ids) for row in pred])
     alpha = pt.agreement(gold, machine, themes=ids).iloc[-1]["alpha"]
     per_theme = " ".join(f"{t}={x:.2f}" for t, x in zip(ids, f1))
     print(f"{name:6s} macro-F1={f1.mean():.3f} alpha(MASI)={alpha:.3f}  {per_theme}")
