@@ -11,10 +11,12 @@ __version__ = "0.1.0"
 from .agreement import agreement, alpha, masi  # noqa: E402
 from .analysis import compare_groups, theme_frequencies  # noqa: E402
 from .classifier import ThemeClassifier  # noqa: E402
+from .coder import Coder  # noqa: E402
 from .codebook import Codebook, Theme, load_codebook, write_codebook  # noqa: E402
 from .codes import codes_from_themes, parse_themes, to_wide  # noqa: E402
 from .corpus import read_corpus, read_survey, read_transcripts, segments_from_table  # noqa: E402
-from .data import bundled_codebook, bundled_corpus  # noqa: E402
+from .data import bundled_codebook, bundled_corpus, bundled_model, training_split  # noqa: E402
+from .evaluation import disagreements, evaluate  # noqa: E402
 from .errors import CodebookError, CorpusError, PipthemesError, PipthemesWarning, SchemaError  # noqa: E402
 from .files import read_table  # noqa: E402
 from .model_io import ModelError, load_model, save_model  # noqa: E402
@@ -27,11 +29,12 @@ __all__ = [
     "Codebook", "Theme", "load_codebook", "write_codebook",
     "read_transcripts", "read_survey", "read_corpus", "read_table", "segments_from_table",
     "RuleCoder", "rule_summary",
-    "ThemeClassifier", "save_model", "load_model", "ModelError",
+    "ThemeClassifier", "Coder", "save_model", "load_model", "ModelError",
     "codes_from_themes", "parse_themes", "to_wide",
     "theme_frequencies", "compare_groups",
     "agreement", "alpha", "masi",
     "plot_frequencies", "analyse",
-    "bundled_codebook", "bundled_corpus",
+    "bundled_codebook", "bundled_corpus", "bundled_model", "training_split",
+    "evaluate", "disagreements",
     "PipthemesError", "CodebookError", "CorpusError", "SchemaError", "PipthemesWarning",
 ]

@@ -7,23 +7,32 @@ status 1 and no traceback; no output file is left half-written.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
 from .codebook import load_codebook
-from .codes import codes_from_themes, to_wide
+from .codes import codes_from_themes
 from .corpus import read_transcripts, segments_from_table
 from .errors import CorpusError, PipthemesError
 from .export import write_csv
 from .files import read_table
 from .report import analyse, frequency_tables, write_frequency_report
-from .rules import RuleCoder
+from .agreement import agreement
+from .classifier import MIN_POSITIVES
+from .coder import COMBINE_METHODS, Coder, code_segments, theme_matrix
+from .evaluation import disagreements, evaluate
+from .model_io import load_coder, save_model
 
 log = logging.getLogger("pipthemes")
+
+_METHOD_NAMES = {"rules": "keyword rules alone", "model": "classifier alone",
+                 "union": "rules or classifier", "stack": "learned combination, the default"}
 
 _TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm", ".xls"}
 
@@ -50,10 +59,97 @@ def _cmd_code(args):
     else:
         segments = read_transcripts(source, encoding=args.encoding)
         base = segments.reset_index(drop=True)
-    codes = RuleCoder(codebook).code(segments, progress=True)
-    wide = to_wide(codes, segments, codebook.ids).reset_index(drop=True)
-    write_csv(pd.concat([base, wide], axis=1), args.out)
-    log.info("coded %d rows -> %s", len(base), args.out)
+    coder = None if args.rules_only else load_coder(args.model or "default", codebook=codebook)
+    _, wide = code_segments(segments, codebook=codebook, coder=coder, progress=True)
+    write_csv(pd.concat([base, wide.reset_index(drop=True)], axis=1), args.out)
+    log.info("coded %d rows with %s -> %s", len(base), "rules only" if coder is None else "rules + model", args.out)
+
+
+def _read_coded(path, args):
+    table = read_table(Path(path), encoding=getattr(args, "encoding", None))
+    for column in (args.text_col, args.themes_col):
+        if column not in table.columns:
+            raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
+                              path=path, column=column)
+    return table
+
+
+def _cmd_train(args):
+    codebook = load_codebook(args.codebook)
+    table = _read_coded(args.input, args)
+    started = time.perf_counter()
+    log.info("training on %d segments (%d themes)...", len(table), len(codebook))
+    coder = Coder(codebook, combine=args.combine, embeddings=args.embeddings).fit(
+        table, text_col=args.text_col, themes_col=args.themes_col, path=args.input)
+    save_model(coder, args.out, codebook=codebook)
+    skipped = [t for t, c in zip(coder.classes_, coder.classifier_.calibrators_) if c is None]
+    if skipped:
+        log.warning("too few hand-coded examples to train %s (need %d with and %d without); "
+                    "the rules alone code %s", ", ".join(skipped), MIN_POSITIVES, MIN_POSITIVES,
+                    "it" if len(skipped) == 1 else "them")
+    log.info("trained in %.1f s -> %s", time.perf_counter() - started, args.out)
+
+
+def _print_table(table, args, title):
+    if args.json:
+        return
+    print(title)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print()
+
+
+def _cmd_evaluate(args):
+    codebook = load_codebook(args.codebook)
+    table = _read_coded(args.input, args)
+    if args.model and args.cv:
+        raise PipthemesError("give --model or --cv, not both")
+    model = load_coder(args.model, codebook=codebook) if args.model else None
+    cv = None if model is not None else (args.cv or 5)
+    scores = evaluate(table, codebook=codebook, model=model, cv=cv, text_col=args.text_col,
+                      themes_col=args.themes_col, path=args.input, progress=True, embeddings=args.embeddings)
+    how = f"model {args.model}" if model is not None else f"{cv}-fold cross-validation"
+    if args.json:
+        print(json.dumps({"n_segments": scores.attrs["n_segments"], "evaluation": how,
+                          "scores": scores.to_dict(orient="records")}, indent=2))
+    else:
+        columns = ["theme", "precision", "recall", "f1", "kappa", "alpha"]
+        for method, part in scores.groupby("method", sort=False):
+            _print_table(part[columns], args, f"{method} ({_METHOD_NAMES[method]}), {how}:")
+        print("alpha on the 'all' row is Krippendorff's alpha over theme sets (MASI distance); "
+              "per theme it is binary alpha. Reliable: >= 0.80; tentative: 0.667-0.80.")
+    if args.out:
+        write_csv(scores, args.out)
+
+
+def _cmd_agree(args):
+    codebook = load_codebook(args.codebook)
+    a = read_table(Path(args.a), encoding=args.encoding)
+    b = read_table(Path(args.b), encoding=args.encoding)
+    id_col = args.id_col or next((c for c in ("id", "segment_id") if c in a.columns and c in b.columns), "id")
+    for path, table in ((args.a, a), (args.b, b)):
+        for column in (id_col, args.themes_col):
+            if column not in table.columns:
+                raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
+                                  path=path, column=column)
+        dup = table[id_col][table[id_col].duplicated()]
+        if len(dup):
+            raise CorpusError(f"duplicate id {dup.iloc[0]!r} (each segment needs its own id)",
+                              path=path, row=int(dup.index[0]) + 1, column=id_col)
+        theme_matrix(table[args.themes_col].fillna(""), codebook.ids, path=path, column=args.themes_col)
+    stats = agreement(a, b, themes=codebook.ids, id_col=id_col, themes_col=args.themes_col)
+    differ = disagreements(a, b, themes=codebook.ids, id_col=id_col, themes_col=args.themes_col)
+    only_one = len(set(a[id_col].astype(str)) ^ set(b[id_col].astype(str)))
+    if args.json:
+        print(json.dumps({"n_segments": stats.attrs["n_segments"], "ids_in_one_file_only": only_one,
+                          "agreement": stats.to_dict(orient="records"),
+                          "disagreements": differ.to_dict(orient="records")}, indent=2))
+    else:
+        print(f"{stats.attrs['n_segments']} segments in both codings ({only_one} ids in one file only)\n")
+        columns = ["theme", "n_a", "n_b", "both", "percent_agreement", "kappa", "alpha", "precision", "recall", "f1"]
+        _print_table(stats[columns], args, "agreement (precision and recall are B's against A):")
+        _print_table(differ, args, f"{len(differ)} segments coded differently:")
+    if args.out:
+        write_csv(differ, args.out)
 
 
 def _truthy(values):
@@ -95,7 +191,8 @@ def _cmd_report(args):
 
 def _cmd_analyse(args):
     result = analyse(
-        args.corpus, codebook=args.codebook, out=args.out, unit=args.unit,
+        args.corpus, codebook=args.codebook, model=None if args.rules_only else (args.model or "default"),
+        out=args.out, unit=args.unit,
         suppress_below=args.suppress_below, progress=True,
     )
     counts = result["counts"]
@@ -127,7 +224,47 @@ def build_parser():
     code.add_argument("--skip-empty", action="store_true",
                       help="keep rows with an empty text uncoded instead of stopping with an error")
     code.add_argument("--encoding", help="force the input encoding (default: detect UTF-8 / Windows-1252)")
+    _model_options(code)
     code.set_defaults(func=_cmd_code)
+
+    train = sub.add_parser("train", help="train a model on a hand-coded table",
+                           description="Train the classifier (combined with the codebook's rules) on a "
+                           "CSV/XLSX with a text column and a 'themes' column of theme ids joined by ';'; "
+                           "save it as a model file that cannot run code when loaded.")
+    train.add_argument("input", metavar="CODED", help="hand-coded CSV/XLSX")
+    train.add_argument("--out", required=True, metavar="MODEL", help="model file to write (.skops)")
+    _coded_options(train)
+    train.add_argument("--combine", default="stack", choices=list(COMBINE_METHODS),
+                       help="how rules and classifier are combined (default: stack)")
+    train.set_defaults(func=_cmd_train)
+
+    ev = sub.add_parser("evaluate", help="score rules, classifier and combination against a hand coding",
+                        description="Per theme precision, recall, F1, Cohen's kappa and binary "
+                        "Krippendorff's alpha, and alpha over theme sets (MASI), for the rules alone, the "
+                        "classifier alone, their union and the stacked combination. Scores a model file on "
+                        "CODED (--model), or cross-validates on CODED (--cv K, default 5).")
+    ev.add_argument("input", metavar="CODED", help="hand-coded CSV/XLSX")
+    group = ev.add_mutually_exclusive_group()
+    group.add_argument("--model", metavar="MODEL", help="model file to score (must not be trained on CODED)")
+    group.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation with iterative stratification")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--out", help="also write the figures to this CSV")
+    _coded_options(ev)
+    ev.set_defaults(func=_cmd_evaluate)
+
+    agree = sub.add_parser("agree", help="agreement between two codings, and where they differ",
+                           description="Compare two codings of the same segments (two people, or a person "
+                           "and the machine): per-theme kappa, binary alpha, precision/recall/F1 of B "
+                           "against A, alpha over theme sets (MASI); then every segment coded differently.")
+    agree.add_argument("a", metavar="A", help="first coding (CSV/XLSX with an id and a themes column)")
+    agree.add_argument("b", metavar="B", help="second coding")
+    agree.add_argument("--id-col", help="id column in both files (default: 'id', else 'segment_id')")
+    agree.add_argument("--themes-col", default="themes", help="themes column in both files (default: themes)")
+    agree.add_argument("--codebook", help="codebook YAML (default: the bundled PIP codebook)")
+    agree.add_argument("--json", action="store_true", help="print the figures as JSON")
+    agree.add_argument("--out", help="also write the disagreements to this CSV")
+    agree.add_argument("--encoding", help="force the input encoding")
+    agree.set_defaults(func=_cmd_agree)
 
     report = sub.add_parser("report", help="theme frequency tables from a coded table",
                             description="Count themes per group in a table with a 'themes' column "
@@ -156,8 +293,25 @@ def build_parser():
     main_job.add_argument("--unit", default="respondent", choices=["segment", "respondent", "interview"],
                           help="what the frequency tables count (default: respondent)")
     main_job.add_argument("--suppress-below", type=int, metavar="N", help="small-cell suppression threshold")
+    _model_options(main_job)
     main_job.set_defaults(func=_cmd_analyse)
     return parser
+
+
+def _model_options(parser):
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--model", metavar="FILE", help="model file from 'pipthemes train' (default: the bundled "
+                       "model, trained on the synthetic PIP 2010 hand coding)")
+    group.add_argument("--rules-only", action="store_true", help="code with the codebook's keyword rules alone")
+
+
+def _coded_options(parser):
+    parser.add_argument("--codebook", help="codebook YAML (default: the bundled PIP codebook)")
+    parser.add_argument("--text-col", default="text", help="column holding the text (default: text)")
+    parser.add_argument("--themes-col", default="themes", help="column of theme ids joined by ';' (default: themes)")
+    parser.add_argument("--embeddings", action="store_true",
+                        help="add sentence embeddings to the features (needs pipthemes[embeddings])")
+    parser.add_argument("--encoding", help="force the input encoding")
 
 
 def main(argv=None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["bundled_codebook", "bundled_corpus"]
+__all__ = ["bundled_codebook", "bundled_corpus", "bundled_model", "training_split"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -32,3 +32,24 @@ def bundled_codebook():
 def bundled_corpus():
     """Path of the bundled synthetic PIP 2010 corpus folder, ``corpora/pip2010``."""
     return _find("corpora", "pip2010")
+
+
+def bundled_model():
+    """Path of the default model file, trained on the bundled hand-coded set less the held-out interviews."""
+    return _HERE / "models" / "default.skops"
+
+
+def training_split():
+    """The bundled hand coding split into ``(train, heldout)`` tables.
+
+    ``heldout`` holds the interviews listed in ``heldout_interviews.txt`` (one per
+    area); no model pipthemes ships is trained on them.
+    """
+    import pandas as pd
+
+    folder = bundled_corpus()
+    coded = pd.read_csv(folder / "hand_coded.csv", dtype=str, keep_default_na=False)
+    lines = (folder / "heldout_interviews.txt").read_text(encoding="utf-8").splitlines()
+    held = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    mask = coded["doc_id"].isin(held)
+    return coded[~mask].reset_index(drop=True), coded[mask].reset_index(drop=True)

@@ -9,19 +9,24 @@ another codebook is an error.
 
 from __future__ import annotations
 
+import logging
+import zipfile
 from pathlib import Path
 
 import skops.io as sio
 
 from . import __version__
+from .data import bundled_model
 from .errors import PipthemesError
 from .export import atomic_path
 
-__all__ = ["ModelError", "save_model", "load_model"]
+__all__ = ["ModelError", "save_model", "load_model", "load_coder"]
+
+log = logging.getLogger("pipthemes")
 
 _FORMAT = "pipthemes-model/1"
 _ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "scipy.special.")
-_ALLOWED = {"pipthemes.classifier.ThemeClassifier"}
+_ALLOWED = {"pipthemes.classifier.ThemeClassifier", "pipthemes.coder.Coder"}
 
 
 class ModelError(PipthemesError, ValueError):
@@ -47,7 +52,7 @@ def save_model(model, path, *, codebook):
         "model": model,
     }
     with atomic_path(path) as tmp:
-        sio.dump(payload, tmp)
+        sio.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     return Path(path)
 
 
@@ -85,4 +90,33 @@ def load_model(path, *, codebook):
             f"themes {', '.join(payload['themes'])}); this codebook's hash is {codebook.hash[:12]}. "
             "Retrain with 'pipthemes train' or pass the codebook it was made with"
         )
-    return payload["model"]
+    model = payload["model"]
+    if hasattr(model, "codebook"):
+        model.codebook = codebook
+    return model
+
+
+def load_coder(model="default", *, codebook):
+    """The coder to use: the bundled default model, a model file, or None for rules only.
+
+    Parameters
+    ----------
+    model : "default", str, Path or None
+        ``"default"`` loads the bundled model when it was made for ``codebook``, and
+        otherwise returns None (rules only) with a log message; a path loads that file
+        (an error if it does not match); None means rules only.
+    codebook : Codebook
+    """
+    if model is None:
+        return None
+    if isinstance(model, str) and model == "default":
+        path = bundled_model()
+        try:
+            return load_model(path, codebook=codebook)
+        except ModelError as exc:
+            if "another codebook" not in str(exc):
+                raise
+            log.warning("the default model was trained for the bundled codebook; coding with the rules only "
+                        "(train a model for this codebook with 'pipthemes train')")
+            return None
+    return load_model(model, codebook=codebook)

@@ -11,11 +11,11 @@ import pandas as pd
 
 from .analysis import compare_groups, theme_frequencies
 from .codebook import load_codebook
-from .codes import to_wide
 from .corpus import read_corpus
 from .export import atomic_path, write_csv, write_xlsx
 from .plots import plot_frequencies, write_chart
-from .rules import RuleCoder
+from .coder import code_segments
+from .model_io import load_coder
 
 __all__ = ["frequency_tables", "write_frequency_report", "analyse"]
 
@@ -63,8 +63,9 @@ def write_frequency_report(tables, groupings, out, *, codebook=None, notice=None
     return written
 
 
-def analyse(corpus=None, *, codebook=None, out, unit="respondent", suppress_below=None, progress=False):
-    """Code a corpus with the rules and write the coded segments, tables and charts.
+def analyse(corpus=None, *, codebook=None, model="default", out, unit="respondent", suppress_below=None,
+            progress=False):
+    """Code a corpus with the rules and the classifier; write the coded segments, tables and charts.
 
     Parameters
     ----------
@@ -72,6 +73,9 @@ def analyse(corpus=None, *, codebook=None, out, unit="respondent", suppress_belo
         A corpus folder with ``corpus.yaml``. Default: the bundled synthetic corpus.
     codebook : str, Path or Codebook, optional
         Default: the bundled PIP codebook.
+    model : "default", str, Path, Coder or None, default "default"
+        The trained model combined with the rules: the bundled default model, a
+        model file, a fitted :class:`Coder`, or None for the rules alone.
     out : str or Path
         Output folder (created if needed).
     unit : str, default "respondent"
@@ -90,10 +94,9 @@ def analyse(corpus=None, *, codebook=None, out, unit="respondent", suppress_belo
     codebook = codebook if hasattr(codebook, "themes") else load_codebook(codebook)
     segments = read_corpus(corpus)
     notice = segments.attrs.get("notice", "")
-    coder = RuleCoder(codebook)
-    codes = coder.code(segments, progress=progress)
-    coded = pd.concat([segments.reset_index(drop=True),
-                       to_wide(codes, segments, codebook.ids).reset_index(drop=True)], axis=1)
+    coder = model if hasattr(model, "code_and_score") else load_coder(model, codebook=codebook)
+    codes, wide = code_segments(segments, codebook=codebook, coder=coder, progress=progress)
+    coded = pd.concat([segments.reset_index(drop=True), wide.reset_index(drop=True)], axis=1)
     groupings = {name: ["source"] + by for name, by in GROUPINGS.items()}
     tables = frequency_tables(codes, segments, groupings, unit=unit, themes=codebook.ids,
                               suppress_below=suppress_below)
@@ -118,7 +121,7 @@ def analyse(corpus=None, *, codebook=None, out, unit="respondent", suppress_belo
         f"pipthemes analyse: {segments.attrs.get('name', '')}",
         notice,
         f"codebook: {codebook.name} ({Path(codebook.path or '').name}), sha256 {codebook.hash[:12]}",
-        f"coder: keyword rules; frequency unit: {unit}",
+        f"coder: {_describe(coder)}; frequency unit: {unit}",
         f"segments read: {counts['segments']} (coded: {counts['segments_coded']}; "
         "interviewer turns kept but not coded)",
         f"codes: {counts['codes']}",
@@ -128,3 +131,10 @@ def analyse(corpus=None, *, codebook=None, out, unit="respondent", suppress_belo
         tmp.write_text("\n".join(line for line in lines if line) + "\n", encoding="utf-8")
     files.append(out / "README.txt")
     return {"files": files, "counts": counts}
+
+
+def _describe(coder):
+    if coder is None:
+        return "keyword rules only"
+    return (f"keyword rules + classifier ({coder.combine}, trained on {coder.n_training_segments_} "
+            f"hand-coded segments{', with sentence embeddings' if coder.embeddings else ''})")

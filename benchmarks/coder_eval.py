@@ -1,0 +1,71 @@
+"""Rules, classifier and three ways to combine them, measured on text the model did not see.
+
+1. 5-fold cross-validation (multi-label iterative stratification) on the whole hand-coded set:
+   rules alone, classifier alone, union, rule hits as extra features, and the learned
+   combination (stacking), per theme and macro.
+2. The held-out interviews (``corpora/pip2010/heldout_interviews.txt``, one per area):
+   a coder trained on everything else, scored on them.
+3. Training time of that coder and its coding speed in segments per second.
+
+Run ``python benchmarks/coder_eval.py [--embeddings]`` from the repository root.
+"""
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+import pipthemes as pt
+from pipthemes.coder import rule_hits
+from pipthemes.evaluation import _scores, cross_val_methods
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--embeddings", action="store_true", help="add sentence embeddings (needs the extra)")
+parser.add_argument("--folds", type=int, default=5)
+args = parser.parse_args()
+
+cb = pt.load_codebook()
+ids = cb.ids
+gold = pd.read_csv(pt.bundled_corpus() / "hand_coded.csv", dtype=str, keep_default_na=False)
+features = "TF-IDF + sentence embeddings" if args.embeddings else "TF-IDF"
+print(f"Synthetic PIP 2010 hand-coded set: {len(gold)} segments; features: {features}\n")
+
+
+def show(title, tables):
+    table = pd.concat(tables, ignore_index=True)
+    f1 = table.pivot_table(index="method", columns="theme", values="f1", sort=False)[ids]
+    summary = table[table["theme"] == "all"].set_index("method")[["precision", "recall", "f1", "kappa", "alpha"]]
+    summary.columns = ["macro_P", "macro_R", "macro_F1", "mean_kappa", "alpha_MASI"]
+    print(title)
+    print(pd.concat([summary, f1], axis=1).round(3).to_string(), "\n")
+
+
+# 1. cross-validation
+start = time.perf_counter()
+y, pred = cross_val_methods(gold, codebook=cb, k=args.folds, embeddings=args.embeddings)
+print(f"{args.folds}-fold CV took {time.perf_counter() - start:.0f} s")
+# Rule hits as features: each hit becomes a pseudo-word the classifier can weigh.
+hits, _ = rule_hits(pt.RuleCoder(cb), gold["text"].tolist())
+marked = gold.assign(text=[t + "".join(f" __rule_{th}__" * int(n) for th, n in zip(ids, row))
+                           for t, row in zip(gold["text"], hits)])
+_, pred_features = cross_val_methods(marked, codebook=cb, k=args.folds, embeddings=args.embeddings)
+tables = [_scores(y, pred[m], ids, m) for m in ("rules", "model", "union")]
+tables.append(_scores(y, pred_features["model"], ids, "features"))
+tables.append(_scores(y, pred["stack"], ids, "stack"))
+show(f"Cross-validation ({args.folds} folds, {len(gold)} segments)", tables)
+
+# 2. held-out interviews, and 3. speed
+train, held = pt.training_split()
+start = time.perf_counter()
+coder = pt.Coder(cb, embeddings=args.embeddings).fit(train)
+fit_seconds = time.perf_counter() - start
+show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
+     f"trained on the other {len(train)})", [pt.evaluate(held, codebook=cb, model=coder)])
+segments = pt.read_corpus()
+start = time.perf_counter()
+coder.code(segments)
+code_seconds = time.perf_counter() - start
+n = int(segments["to_code"].sum())
+print(f"training on {len(train)} segments: {fit_seconds:.1f} s")
+print(f"coding {n} segments: {code_seconds:.1f} s = {n / code_seconds:.0f} segments/s")

@@ -1,0 +1,157 @@
+"""How well the machine codes: rules, classifier and their combinations against a hand coding.
+
+Every figure is measured on text the model did not see: either a model trained
+elsewhere is scored on a hand-coded table, or the table is split into K folds by
+multi-label iterative stratification (each fold keeps every theme's share) and each
+fold is coded by a coder trained on the others.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from .agreement import agreement
+from .codebook import load_codebook
+from .codes import join_themes, parse_themes
+from .coder import Coder, theme_matrix
+from .errors import CorpusError, SchemaError
+
+__all__ = ["METHODS", "predict_methods", "cross_val_methods", "evaluate", "disagreements"]
+
+log = logging.getLogger("pipthemes")
+
+METHODS = ("rules", "model", "union", "stack")
+
+
+def predict_methods(coder, texts):
+    """0/1 predictions of every method in :data:`METHODS` from one fitted coder.
+
+    Returns
+    -------
+    dict
+        ``{method: ndarray of shape (n_texts, n_themes)}``.
+    """
+    texts = [str(t) for t in texts]
+    out = {}
+    original = coder.combine
+    try:
+        for method in ("model", "union", "stack"):
+            if method == "stack" and any(c is None for c, cal in zip(coder.combiners_, coder.classifier_.calibrators_)
+                                         if cal is not None):
+                raise ValueError("this coder was not trained with combine='stack'")
+            coder.combine = method
+            _, assigned, _, hits, _ = coder._score(texts)
+            out[method] = assigned.astype(int)
+    finally:
+        coder.combine = original
+    out["rules"] = (hits > 0).astype(int)
+    return {m: out[m] for m in METHODS}
+
+
+def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col="themes",
+                      random_state=0, path=None, progress=False, **coder_params):
+    """Out-of-fold predictions of every method, from K-fold iterative stratification.
+
+    Returns
+    -------
+    y : ndarray
+        The hand coding as a 0/1 matrix.
+    predictions : dict
+        ``{method: 0/1 matrix}``, each row predicted by a coder not trained on it.
+    """
+    from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+
+    codebook = codebook if hasattr(codebook, "themes") else load_codebook(codebook)
+    coded = coded.reset_index(drop=True)
+    y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
+    if k < 2 or k > len(coded):
+        raise ValueError(f"--cv needs between 2 and {len(coded)} folds; got {k}")
+    texts = coded[text_col].astype(str).to_numpy()
+    predictions = {m: np.zeros_like(y) for m in METHODS}
+    folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=random_state).split(texts, y)
+    for train, test in tqdm(list(folds), desc="cross-validation", unit="fold", disable=None if progress else True):
+        coder = Coder(codebook, combine="stack", random_state=random_state, **coder_params)
+        coder.fit(coded.iloc[train], text_col=text_col, themes_col=themes_col, path=path)
+        for method, pred in predict_methods(coder, texts[test]).items():
+            predictions[method][test] = pred
+    return y, predictions
+
+
+def _scores(y, pred, ids, method):
+    index = [str(i) for i in range(len(y))]
+    truth = pd.Series([frozenset(t for t, v in zip(ids, row) if v) for row in y], index=index)
+    machine = pd.Series([frozenset(t for t, v in zip(ids, row) if v) for row in pred], index=index)
+    table = agreement(truth, machine, themes=ids)
+    table.insert(0, "method", method)
+    return table
+
+
+def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", themes_col="themes",
+             path=None, progress=False, **coder_params):
+    """Score rules alone, the classifier alone, their union and the stacked combination.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        Hand-coded table: a text column and a ``;``-joined themes column.
+    codebook : Codebook, str or Path, optional
+    model : Coder, optional
+        A fitted coder (e.g. from :func:`load_model`) to score on ``coded``. Give this or ``cv``.
+    cv : int, optional
+        Number of cross-validation folds instead of a fitted model.
+    coder_params
+        Passed to :class:`Coder` when cross-validating (``C``, ``embeddings``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per method, a row per theme and an ``all`` row, with the columns of
+        :func:`agreement` (hand coding as ``a``, machine as ``b``): precision, recall,
+        F1, Cohen's kappa, binary alpha per theme; MASI alpha over theme sets on ``all``.
+    """
+    codebook = codebook if hasattr(codebook, "themes") else load_codebook(codebook)
+    for column in (text_col, themes_col):
+        if column not in coded.columns:
+            raise CorpusError(f"no such column (columns are: {', '.join(map(str, coded.columns))})",
+                              path=path, column=column)
+    if (model is None) == (cv is None):
+        raise ValueError("give either a fitted model or a number of cross-validation folds")
+    if cv is not None:
+        y, predictions = cross_val_methods(coded, codebook=codebook, k=cv, text_col=text_col,
+                                           themes_col=themes_col, path=path, progress=progress, **coder_params)
+    else:
+        y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
+        predictions = predict_methods(model, coded[text_col].astype(str).tolist())
+    table = pd.concat([_scores(y, predictions[m], codebook.ids, m) for m in METHODS], ignore_index=True)
+    table.attrs["n_segments"] = len(y)
+    return table
+
+
+def disagreements(a, b, *, themes, id_col="segment_id", themes_col="themes"):
+    """The segments on which two codings differ, with the themes only one of them gave.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``themes_a``, ``themes_b``, ``only_a``, ``only_b``, one row per segment
+        coded differently, in the order of ``a``.
+    """
+    for name, table in (("A", a), ("B", b)):
+        for column in (id_col, themes_col):
+            if column not in table.columns:
+                raise SchemaError(f"coding {name}", [column])
+    sb = dict(zip(b[id_col].astype(str), b[themes_col].fillna("").astype(str)))
+    rows = []
+    for segment_id, cell in zip(a[id_col].astype(str), a[themes_col].fillna("").astype(str)):
+        if segment_id not in sb:
+            continue
+        ta, tb = set(parse_themes(cell)), set(parse_themes(sb[segment_id]))
+        if ta != tb:
+            rows.append({"id": segment_id, "themes_a": join_themes(ta, themes), "themes_b": join_themes(tb, themes),
+                         "only_a": join_themes(ta - tb, themes), "only_b": join_themes(tb - ta, themes)})
+    return pd.DataFrame(rows, columns=["id", "themes_a", "themes_b", "only_a", "only_b"])
+
