@@ -19,7 +19,7 @@ from .data import bundled_codebook, bundled_corpus, bundled_model, training_spli
 from .evaluation import disagreements, evaluate  # noqa: E402
 from .errors import CodebookError, CorpusError, PipthemesError, PipthemesWarning, SchemaError  # noqa: E402
 from .files import read_table  # noqa: E402
-from .model_io import ModelError, load_model, save_model  # noqa: E402
+from .model_io import ModelError, load_coder, load_model, save_model  # noqa: E402
 from .plots import plot_frequencies  # noqa: E402
 from .report import analyse  # noqa: E402
 from .rules import RuleCoder, rule_summary  # noqa: E402
@@ -29,7 +29,7 @@ __all__ = [
     "Codebook", "Theme", "load_codebook", "write_codebook",
     "read_transcripts", "read_survey", "read_corpus", "read_table", "segments_from_table",
     "RuleCoder", "rule_summary",
-    "ThemeClassifier", "Coder", "save_model", "load_model", "ModelError",
+    "ThemeClassifier", "Coder", "save_model", "load_model", "load_coder", "ModelError",
     "codes_from_themes", "parse_themes", "to_wide",
     "theme_frequencies", "compare_groups",
     "agreement", "alpha", "masi",

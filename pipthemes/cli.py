@@ -314,12 +314,24 @@ def _coded_options(parser):
     parser.add_argument("--encoding", help="force the input encoding")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (it may be replaced, e.g. by a test)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not log.handlers:
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("pipthemes: %(message)s"))
         log.addHandler(handler)
     log.setLevel(logging.WARNING if args.quiet else logging.INFO)

@@ -261,8 +261,11 @@ class Coder(BaseEstimator):
         codes = pd.DataFrame(rows) if rows else empty_codes().assign(
             provenance=pd.Series(dtype=object), n_hits=pd.Series(dtype=int))
         codes[["start_char", "end_char"]] = codes[["start_char", "end_char"]].astype("Int64")
-        table = to_wide(codes, segments, list(self.classes_), threshold=0.0)
-        for j, theme in enumerate(self.classes_):
+        ids = [str(t) for t in self.classes_]
+        themes = np.full(len(segments), "", dtype=object)
+        themes[mask] = [";".join(t for t, a in zip(ids, row) if a) for row in assigned]
+        table = pd.DataFrame({"themes": themes}, index=segments.index)
+        for j, theme in enumerate(ids):
             column = np.full(len(segments), np.nan)
             column[mask] = np.round(scores[:, j], 4)
             table[f"score_{theme}"] = pd.array(column, dtype="Float64")

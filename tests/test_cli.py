@@ -1,3 +1,4 @@
+import json
 import hashlib
 
 import pandas as pd
@@ -158,3 +159,123 @@ def test_cli_help_everywhere(capsys):
             main(argv)
         assert info.value.code == 0
         assert "usage: pipthemes" in capsys.readouterr().out
+
+
+# --- trained models: code --model / --rules-only, train, evaluate, agree --------------
+
+@pytest.fixture(scope="module")
+def coded_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("coded")
+    train, held = pt.training_split()
+    train.iloc[:200].to_csv(folder / "train.csv", index=False)
+    held.iloc[:30].to_csv(folder / "held.csv", index=False)
+    return folder / "train.csv", folder / "held.csv"
+
+
+@pytest.fixture(scope="module")
+def model_file(coded_files, tmp_path_factory):
+    out = tmp_path_factory.mktemp("model") / "model.skops"
+    assert main(["-q", "train", str(coded_files[0]), "--out", str(out)]) == 0
+    return out
+
+
+def test_cli_train_writes_a_loadable_model(model_file):
+    coder = pt.load_model(model_file, codebook=pt.load_codebook())
+    assert isinstance(coder, pt.Coder) and coder.n_training_segments_ == 200
+
+
+def test_cli_train_other_column_names(tmp_path, coded_files, capsys):
+    table = pd.read_csv(coded_files[0], dtype=str, keep_default_na=False).iloc[:80]
+    table.rename(columns={"text": "answer", "themes": "codes"}).to_csv(tmp_path / "c.csv", index=False)
+    out = tmp_path / "m.skops"
+    code, err = _run(capsys, "train", tmp_path / "c.csv", "--out", out, "--text-col", "answer",
+                     "--themes-col", "codes")
+    assert code == 0 and out.is_file()
+
+
+def test_cli_train_bad_input_leaves_no_model(tmp_path, coded_files, capsys):
+    table = pd.read_csv(coded_files[0], dtype=str, keep_default_na=False)
+    table.loc[4, "themes"] = "trust;moneyy"
+    table.to_csv(tmp_path / "bad.csv", index=False)
+    out = tmp_path / "m.skops"
+    code, err = _run(capsys, "train", tmp_path / "bad.csv", "--out", out)
+    assert code == 1 and "bad.csv" in err and "row 5" in err and "moneyy" in err and "Traceback" not in err
+    assert not out.exists()
+    code, err = _run(capsys, "train", tmp_path / "bad.csv", "--out", out, "--text-col", "answer")
+    assert code == 1 and "'answer'" in err and "no such column" in err
+
+
+@pytest.mark.parametrize("mode", ["default", "model", "rules-only"])
+def test_cli_code_with_models_keeps_contract(tmp_path, table_file, model_file, mode, capsys):
+    out = tmp_path / "out.csv"
+    extra = {"default": [], "model": ["--model", model_file], "rules-only": ["--rules-only"]}[mode]
+    assert _run(capsys, "code", table_file, "--out", out, *extra)[0] == 0
+    result = pd.read_csv(out, dtype=str, keep_default_na=False)
+    ids = pt.load_codebook().ids
+    assert list(result.columns) == ["id", "sector", "text", "extra", "themes"] + [f"score_{t}" for t in ids]
+    assert len(result) == 4
+    assert all(set(pt.parse_themes(v)) <= set(ids) for v in result["themes"])
+    scores = result[[f"score_{t}" for t in ids]].astype(float)
+    assert ((scores >= 0) & (scores <= 1)).all().all()
+    assert "funding" in result.loc[2, "themes"]
+
+
+def test_cli_code_model_and_rules_only_conflict(tmp_path, table_file, model_file, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["code", str(table_file), "--out", str(tmp_path / "o.csv"), "--model", str(model_file), "--rules-only"])
+    assert info.value.code == 2
+
+
+def test_cli_code_model_for_another_codebook(tmp_path, table_file, model_file, tiny_codebook_file, capsys):
+    out = tmp_path / "o.csv"
+    code, err = _run(capsys, "code", table_file, "--out", out, "--model", model_file,
+                     "--codebook", tiny_codebook_file)
+    assert code == 1 and "another codebook" in err and not out.exists()
+
+
+def test_cli_evaluate_model_json(coded_files, model_file, capsys):
+    assert main(["-q", "evaluate", str(coded_files[1]), "--model", str(model_file), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_segments"] == 30
+    methods = {row["method"] for row in report["scores"]}
+    assert methods == {"rules", "model", "union", "stack"}
+    row = next(r for r in report["scores"] if r["method"] == "stack" and r["theme"] == "all")
+    assert set(row) >= {"precision", "recall", "f1", "kappa", "alpha"}
+
+
+def test_cli_evaluate_cv_text_and_csv(tmp_path, coded_files, capsys):
+    out = tmp_path / "scores.csv"
+    code = main(["-q", "evaluate", str(coded_files[1]), "--cv", "2", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0 and "2-fold cross-validation" in printed and "MASI" in printed
+    table = pd.read_csv(out)
+    assert len(table) == 4 * 8
+
+
+def test_cli_agree_shows_disagreements(tmp_path, capsys):
+    a = pd.DataFrame({"id": ["1", "2", "3"], "themes": ["trust", "funding;power", ""]})
+    b = pd.DataFrame({"id": ["1", "2", "3"], "themes": ["trust", "funding", "capacity"]})
+    a.to_csv(tmp_path / "a.csv", index=False)
+    b.to_csv(tmp_path / "b.csv", index=False)
+    out = tmp_path / "diff.csv"
+    code = main(["agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0 and "2 segments coded differently" in printed
+    diff = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert diff[["id", "only_a", "only_b"]].values.tolist() == [["2", "power", ""], ["3", "", "capacity"]]
+    assert main(["agree", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_segments"] == 3 and len(report["disagreements"]) == 2
+
+
+def test_cli_agree_errors(tmp_path, capsys):
+    pd.DataFrame({"id": ["1", "1"], "themes": ["trust", ""]}).to_csv(tmp_path / "a.csv", index=False)
+    pd.DataFrame({"key": ["1"], "themes": ["trust"]}).to_csv(tmp_path / "b.csv", index=False)
+    code, err = _run(capsys, "agree", tmp_path / "a.csv", tmp_path / "b.csv", "--id-col", "id")
+    assert code == 1 and "duplicate id '1'" in err and "a.csv" in err
+    pd.DataFrame({"id": ["1"], "themes": ["trust"]}).to_csv(tmp_path / "a.csv", index=False)
+    code, err = _run(capsys, "agree", tmp_path / "a.csv", tmp_path / "b.csv", "--id-col", "id")
+    assert code == 1 and "b.csv" in err and "'id'" in err
+    pd.DataFrame({"id": ["1"], "themes": ["trusst"]}).to_csv(tmp_path / "b.csv", index=False)
+    code, err = _run(capsys, "agree", tmp_path / "a.csv", tmp_path / "b.csv")
+    assert code == 1 and "unknown theme 'trusst'" in err
