@@ -16,7 +16,7 @@ from .codebook import Codebook, Theme, load_codebook, write_codebook  # noqa: E4
 from .codes import codes_from_themes, parse_themes, to_wide  # noqa: E402
 from .corpus import read_corpus, read_survey, read_transcripts, segments_from_table  # noqa: E402
 from .data import bundled_codebook, bundled_corpus, bundled_model, training_split  # noqa: E402
-from .evaluation import disagreements, evaluate  # noqa: E402
+from .evaluation import disagreements, evaluate, learning_curve  # noqa: E402
 from .errors import CodebookError, CorpusError, PipthemesError, PipthemesWarning, SchemaError  # noqa: E402
 from .files import read_table  # noqa: E402
 from .model_io import ModelError, load_coder, load_model, save_model  # noqa: E402
@@ -35,6 +35,6 @@ __all__ = [
     "agreement", "alpha", "masi",
     "plot_frequencies", "analyse",
     "bundled_codebook", "bundled_corpus", "bundled_model", "training_split",
-    "evaluate", "disagreements",
+    "evaluate", "disagreements", "learning_curve",
     "PipthemesError", "CodebookError", "CorpusError", "SchemaError", "PipthemesWarning",
 ]

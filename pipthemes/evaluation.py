@@ -20,7 +20,7 @@ from .codes import join_themes, parse_themes
 from .coder import Coder, theme_matrix
 from .errors import CorpusError, SchemaError
 
-__all__ = ["METHODS", "predict_methods", "cross_val_methods", "evaluate", "disagreements"]
+__all__ = ["METHODS", "predict_methods", "cross_val_methods", "evaluate", "disagreements", "learning_curve"]
 
 log = logging.getLogger("pipthemes")
 
@@ -155,3 +155,33 @@ def disagreements(a, b, *, themes, id_col="segment_id", themes_col="themes"):
                          "only_a": join_themes(ta - tb, themes), "only_b": join_themes(tb - ta, themes)})
     return pd.DataFrame(rows, columns=["id", "themes_a", "themes_b", "only_a", "only_b"])
 
+
+
+def learning_curve(coded, test, *, sizes=(50, 100, 200, 400), repeats=3, codebook=None, text_col="text",
+                   themes_col="themes", random_state=0, progress=False, **coder_params):
+    """Quality on ``test`` against the number of hand-coded segments trained on.
+
+    For each size, ``repeats`` random samples of ``coded`` train a coder, scored on
+    ``test`` (which must share no segment with ``coded``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_train``, ``repeat``, ``method``, ``macro_f1``, ``alpha`` (MASI), one row per
+        (size, repeat, method); sizes larger than ``coded`` are skipped.
+    """
+    codebook = codebook if hasattr(codebook, "themes") else load_codebook(codebook)
+    y = theme_matrix(test[themes_col].fillna("").astype(str), codebook.ids, column=themes_col)
+    texts = test[text_col].astype(str).tolist()
+    rng = np.random.default_rng(random_state)
+    runs = [(n, r) for n in sizes if n <= len(coded) for r in range(repeats)]
+    rows = []
+    for n, r in tqdm(runs, desc="learning curve", unit="fit", disable=None if progress else True):
+        sample = coded.iloc[np.sort(rng.choice(len(coded), size=n, replace=False))]
+        coder = Coder(codebook, random_state=random_state, **coder_params)
+        coder.fit(sample, text_col=text_col, themes_col=themes_col)
+        for method, pred in predict_methods(coder, texts).items():
+            overall = _scores(y, pred, codebook.ids, method).iloc[-1]
+            rows.append({"n_train": n, "repeat": r, "method": method, "macro_f1": float(overall["f1"]),
+                         "alpha": float(overall["alpha"])})
+    return pd.DataFrame(rows, columns=["n_train", "repeat", "method", "macro_f1", "alpha"])
