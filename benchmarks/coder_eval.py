@@ -63,6 +63,7 @@ fit_seconds = time.perf_counter() - start
 show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
      f"trained on the other {len(train)})", [pt.evaluate(held, codebook=cb, model=coder)])
 segments = pt.read_corpus()
+coder.code(segments.iloc[:20])  # warm-up: load the embedding model, if any, before timing
 start = time.perf_counter()
 coder.code(segments)
 code_seconds = time.perf_counter() - start
