@@ -2,10 +2,10 @@
 
 Layers, in order (an earlier layer's replacement is never touched by a later one):
 
-1. the project **register** of known people, organisations and places, with their
+1. emails, URLs, UK phone numbers and postcodes;
+2. identifying job titles ("the chief executive of Sutton CVS"), generalised;
+3. the project **register** of known people, organisations and places, with their
    replacements (YAML or CSV; see :func:`load_register`);
-2. emails, URLs, UK phone numbers and postcodes;
-3. identifying job titles ("the chief executive of Sutton CVS"), generalised;
 4. titles with names ("Councillor Hughes", "Dr Patel") and street addresses;
 5. organisations, by suffix (Council, Trust, CVS, CAB, Forum...) and by acronym;
 6. place and local authority names, from the fact list ``pipthemes/lists/places.txt``;
@@ -102,12 +102,12 @@ _JOB = re.compile(
     rf"\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Mm]y|[Ii]ts|[Hh]is|[Hh]er)\s+(?:(?:new|old|former|then|current|interim|acting)\s+)?"
     rf"(?:(?P<pre>council|CVS|PCT|LSP|NHS|county|CAB|trust|forum)\s+)?(?P<role>{_SENIOR})"
     rf"(?:\s+(?:of|at|for)\s+(?P<org>\[[^\]]+\]|(?:the\s+)?(?:{_CAP}|CVS|PCT|LSP|NHS|council|[A-Z]{{2,6}})"
-    rf"(?:\s+(?:{_CAP}|[A-Z]{{2,6}}|and|of|&))*))?(?![a-z])",
+    rf"(?:\s+(?:{_CAP}|[A-Z]{{2,6}}\b|and|of|&))*))?(?![a-z])",
 )
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+(?:{_CAP}\s+){{0,2}}{_CAP}\b")
 _STREET = re.compile(
-    rf"\b(?:\d{{1,4}}[a-z]?,?\s+)?(?:{_CAP}\s+){{1,2}}(?:Street|St|Road|Rd|Lane|Avenue|Ave|Way|Close|Drive|Terrace|"
-    rf"Crescent|Grove|Square|Gardens|Row|Walk|Parade|Mews|Court|Hill|Green|Place)\b(?!\s+[A-Z])"
+    rf"\b(?:\d{{1,4}}[a-z]?,?\s+)?(?:{_CAP}\s+){{1,2}}(?:Street|St(?!\s+[A-Z])|Road|Rd|Lane|Avenue|Ave|Way|Close|Drive|Terrace|"
+    rf"Crescent|Grove|Square|Gardens|Row|Walk|Parade|Mews|Court|Hill|Green|Place)\b"
 )
 _ESTATE = re.compile(rf"\bthe\s+(?:{_CAP}\s+){{1,2}}(?:estate|Estate)\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,6}s?\b")
@@ -354,15 +354,16 @@ def anonymise_text(text, *, register=None, ner=None, people=None):
     if people is not None:
         doc.people = people
     t = doc.text
-    for m in _JOB.finditer(t):
-        if _specific_job(m):
-            doc.claim(m.start(), m.end(), _job_replacement(m), "job title")
-    for pattern, replacement in register.patterns():
-        for m in pattern.finditer(t):
-            doc.claim(m.start(), m.end(), replacement)
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(t):
             doc.claim(m.start(), m.end(), f"[{kind}]", kind)
+    for m in _JOB.finditer(t):
+        if _specific_job(m):
+            end = min([s for s, _, _ in doc.spans if m.start() < s < m.end()] + [m.end()])
+            doc.claim(m.start(), len(t[:end].rstrip()), _job_replacement(m), "job title")
+    for pattern, replacement in register.patterns():
+        for m in pattern.finditer(t):
+            doc.claim(m.start(), m.end(), replacement)
     for m in _TITLE_NAME.finditer(t):
         doc.claim(m.start(), m.end(), lambda m=m: doc.person(m.group(0)), "person")
     _organisations(doc)
@@ -423,7 +424,7 @@ def _organisations(doc):
 def _people(doc):
     first, last = _names()
     t = doc.text
-    words = list(_WORD.finditer(t))
+    words = [m for m in _WORD.finditer(t) if doc.free(m.start(), m.end())]
     i = 0
     while i < len(words):
         m = words[i]

@@ -20,10 +20,12 @@ from .codebook import load_codebook
 from .codes import codes_from_themes
 from .corpus import read_transcripts, segments_from_table
 from .errors import CorpusError, PipthemesError
-from .export import write_csv
+from .export import write_csv, write_quotes
 from .files import read_table
+from .quotes import representative_quotes
 from .report import analyse, frequency_tables, write_frequency_report
 from .agreement import agreement
+from .anonymise import Register, anonymise, load_register, review_words, write_log
 from .classifier import MIN_POSITIVES
 from .coder import COMBINE_METHODS, Coder, code_segments, theme_matrix
 from .evaluation import disagreements, evaluate
@@ -156,6 +158,68 @@ def _truthy(values):
     return values.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
 
 
+def _coded_segments(table, path, args, codebook):
+    """A segments table and long codes from a coded CSV (``themes``, optional ``score_<theme>``)."""
+    for column in (args.text_col, args.themes_col):
+        if column not in table.columns:
+            raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
+                              path=path, column=column)
+    id_col = args.id_col or next((c for c in ("id", "segment_id") if c in table.columns), None)
+    segments = table.copy()
+    segments["segment_id"] = table[id_col].astype(str) if id_col else [str(i + 1) for i in range(len(table))]
+    segments["text"] = table[args.text_col].astype(str)
+    for column in ("doc_id", "source", "position", "speaker", "question"):
+        if column not in segments.columns:
+            segments[column] = segments["segment_id"] if column == "doc_id" else ""
+    theme_matrix(table[args.themes_col].fillna(""), codebook.ids, path=path, column=args.themes_col)
+    codes = codes_from_themes(segments, themes_col=args.themes_col, theme_ids=codebook.ids, path=path)
+    scores = {t: f"score_{t}" for t in codebook.ids if f"score_{t}" in table.columns}
+    if scores and len(codes):
+        lookup = segments.set_index("segment_id")
+        codes["score"] = [float(pd.to_numeric(lookup.at[s, scores[t]], errors="coerce") or 1.0) if t in scores else 1.0
+                          for s, t in zip(codes["segment_id"], codes["theme"])]
+    return segments, codes
+
+
+def _cmd_quotes(args):
+    codebook = load_codebook(args.codebook)
+    path = Path(args.input)
+    table = read_table(path, encoding=args.encoding)
+    segments, codes = _coded_segments(table, path, args, codebook)
+    register = load_register(args.register) if args.register else None
+    quotes = representative_quotes(codes, segments, themes=args.theme, n=args.n, by=args.by, codebook=codebook,
+                                   max_words=args.max_words, hide_areas=args.hide_areas, register=register)
+    missing = [t for t in (args.theme or codebook.ids) if t not in set(quotes["theme"])]
+    write_quotes(quotes, args.out, codebook=codebook)
+    log.info("wrote %d quotes for %d themes -> %s", len(quotes), quotes["theme"].nunique(), args.out)
+    if missing:
+        log.warning("no coded segments for: %s", ", ".join(missing))
+    flagged = quotes["review"].astype(bool).sum()
+    if flagged:
+        log.warning("%d quote(s) still have capitalised words to check (column 'review')", flagged)
+
+
+def _cmd_anonymise(args):
+    path = Path(args.input)
+    table = read_table(path, encoding=args.encoding)
+    if args.text_col not in table.columns:
+        raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
+                          path=path, column=args.text_col)
+    if args.log and Path(args.log).resolve() == Path(args.out).resolve():
+        raise PipthemesError("--log must be a different file from --out (the log holds the original names)")
+    register = load_register(args.register) if args.register else Register()
+    out = anonymise(table, register=register, hide_areas=args.hide_areas, text_col=args.text_col,
+                    doc_col=args.doc_col)
+    write_csv(out, args.out)
+    if args.log:
+        write_log(register, args.log)
+    review = [(i + 1, w) for i, text in enumerate(out[args.text_col]) for w in review_words(text)]
+    if args.review:
+        write_csv(pd.DataFrame(review, columns=["row", "word"]), args.review)
+    log.info("anonymised %d rows -> %s; %d capitalised word(s) left to review%s", len(out), args.out, len(review),
+             f" ({args.review})" if args.review else " (list them with --review FILE)")
+
+
 def _cmd_report(args):
     codebook = load_codebook(args.codebook)
     path = Path(args.input)
@@ -282,6 +346,43 @@ def build_parser():
     report.add_argument("--encoding", help="force the input encoding")
     report.add_argument("--out", required=True, help="output folder")
     report.set_defaults(func=_cmd_report)
+
+    quotes = sub.add_parser("quotes", help="representative anonymised quotes per theme",
+                            description="Pick short, typical, varied quotes per theme from a coded table "
+                            "(from 'pipthemes code', or hand-coded), anonymise them and attribute them as "
+                            "evaluation reports do. OUT may be .csv (with score components), .md or .docx "
+                            "(a quote bank with a section per theme).")
+    quotes.add_argument("input", metavar="CODED", help="CSV/XLSX with a text and a 'themes' column")
+    quotes.add_argument("--theme", action="append", metavar="T", help="theme id; repeat for more (default: all)")
+    quotes.add_argument("-n", type=int, default=3, help="quotes per theme (default: 3)")
+    quotes.add_argument("--by", help="balance quotes across this column's groups, e.g. sector")
+    quotes.add_argument("--hide-areas", action="store_true", help="attribute to 'Area 1', 'Area 2'... not area names")
+    quotes.add_argument("--register", help="project register of known names (YAML or CSV)")
+    quotes.add_argument("--max-words", type=int, default=60, help="longest quote in words (default: 60)")
+    quotes.add_argument("--codebook", help="codebook YAML (default: the bundled PIP codebook)")
+    quotes.add_argument("--text-col", default="text", help="text column (default: text)")
+    quotes.add_argument("--themes-col", default="themes", help="themes column (default: themes)")
+    quotes.add_argument("--id-col", help="id column (default: 'id' or 'segment_id' if present, else the row number)")
+    quotes.add_argument("--encoding", help="force the input encoding")
+    quotes.add_argument("--out", required=True, help="output file: .csv, .md or .docx")
+    quotes.set_defaults(func=_cmd_quotes)
+
+    anon = sub.add_parser("anonymise", aliases=["anonymize"], help="anonymise a text column",
+                          description="Replace names, organisations, places, contact details and identifying "
+                          "job titles in one column with bracketed placeholders; one output row per input row, "
+                          "other columns unchanged.")
+    anon.add_argument("input", help="CSV/XLSX table")
+    anon.add_argument("--text-col", default="text", help="column to anonymise (default: text)")
+    anon.add_argument("--doc-col", default="doc_id",
+                      help="rows sharing this column's value are one document: same person, same placeholder "
+                      "(default: doc_id, if present)")
+    anon.add_argument("--register", help="project register of known names (YAML or CSV)")
+    anon.add_argument("--hide-areas", action="store_true", help="also replace the 'area' column with Area 1, 2...")
+    anon.add_argument("--log", help="write what was replaced to this CSV (keep it apart from the outputs)")
+    anon.add_argument("--review", help="write the capitalised words left for a person to check to this CSV")
+    anon.add_argument("--encoding", help="force the input encoding")
+    anon.add_argument("--out", required=True, help="output CSV")
+    anon.set_defaults(func=_cmd_anonymise)
 
     main_job = sub.add_parser("analyse", aliases=["analyze"], help="code a corpus and write tables and charts",
                               description="Code a corpus (default: the bundled synthetic PIP 2010 corpus) "

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_path", "write_csv", "write_xlsx"]
+from .errors import PipthemesError
+
+__all__ = ["atomic_path", "write_csv", "write_xlsx", "write_quotes"]
 
 @contextmanager
 def atomic_path(path):
@@ -94,3 +96,55 @@ def write_xlsx(sheets, path, *, notes=None):
             writer.book.properties.creator = "pipthemes"
         _normalise_zip(tmp)
     return Path(path)
+
+
+def write_quotes(quotes, path, *, codebook=None, notice=None):
+    """Write a quotes table as ``.csv``, ``.md`` or ``.docx`` (a quote bank, a section per theme).
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        From :func:`representative_quotes`.
+    path : str or Path
+        The suffix chooses the format.
+    codebook : Codebook, optional
+        For theme labels in headings.
+    notice : str, optional
+        A line at the top (for example that the data are synthetic).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_csv(quotes, path)
+    labels = {t.id: t.label for t in codebook.themes} if codebook is not None else {}
+    sections = [(theme, labels.get(theme, theme), part) for theme, part in quotes.groupby("theme", sort=False)]
+    if suffix == ".md":
+        lines = ["# Quote bank", ""] + ([f"*{notice}*", ""] if notice else [])
+        for _, label, part in sections:
+            lines += [f"## {label}", ""]
+            for _, row in part.iterrows():
+                lines += [f"> {row['quote']}", ">", f"> — {row['attribution']}", ""]
+        with atomic_path(path) as tmp:
+            tmp.write_text("\n".join(lines), encoding="utf-8")
+        return path
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document()
+        document.core_properties.author = "pipthemes"
+        document.add_heading("Quote bank", level=0)
+        if notice:
+            document.add_paragraph(notice).runs[0].italic = True
+        document.add_paragraph("Quotes are anonymised. Each was picked for confidence that the theme is present, "
+                               "typicality and length, avoiding near-duplicates and repeat respondents.")
+        for _, label, part in sections:
+            document.add_heading(label, level=1)
+            for _, row in part.iterrows():
+                quote = document.add_paragraph(style="Quote")
+                quote.add_run(f"\u201c{row['quote']}\u201d")
+                document.add_paragraph(f"\u2014 {row['attribution']}")
+        with atomic_path(path) as tmp:
+            document.save(tmp)
+            _normalise_zip(tmp)
+        return path
+    raise PipthemesError(f"{path}: quotes can be written as .csv, .md or .docx, not {suffix or 'no suffix'!r}")
