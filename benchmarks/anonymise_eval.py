@@ -4,9 +4,11 @@
 sentence lists its planted identifiers (``type:text``) and the ordinary words that must
 survive (``keep``). An identifier counts as caught when neither its text nor any of its
 identifying words (capitalised words that are not ordinary, words with digits, emails)
-is left in the output. Run with and without the test register:
+is left in the output. Run with and without the test register, and on the second set, written later by
+another author and never used to change the anonymiser:
 
     python benchmarks/anonymise_eval.py [--register tests/data/register.yaml]
+    python benchmarks/anonymise_eval.py --file planted_identifiers_2.csv
 """
 
 import argparse
@@ -41,9 +43,11 @@ def leaked(identifier, output):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--register")
+    parser.add_argument("--file", default="planted_identifiers.csv",
+                        help="planted set in tests/data (planted_identifiers_2.csv is the second, held-out set)")
     parser.add_argument("--show", action="store_true", help="print every miss and every lost word")
     args = parser.parse_args()
-    table = pd.read_csv(ROOT / "tests" / "data" / "planted_identifiers.csv", dtype=str, keep_default_na=False)
+    table = pd.read_csv(ROOT / "tests" / "data" / args.file, dtype=str, keep_default_na=False)
     register = pt.load_register(args.register) if args.register else None
     out = pt.anonymise(table, register=register, text_col="text", doc_col="id")
     rows, lost, n_keep = [], [], 0
@@ -57,7 +61,7 @@ def main():
     found = pd.DataFrame(rows)
     recall = found.groupby("type")["caught"].agg(["size", "sum", "mean"]).rename(
         columns={"size": "planted", "sum": "caught", "mean": "recall"})
-    print(f"{len(table)} sentences; register: {args.register or 'none'}\n")
+    print(f"{args.file}: {len(table)} sentences; register: {args.register or 'none'}\n")
     print(recall.round(3).to_string())
     print(f"\noverall recall {found['caught'].mean():.3f} ({found['caught'].sum()}/{len(found)})")
     print(f"over-redaction: {len(lost)} of {n_keep} ordinary words lost ({len(lost) / n_keep:.3f})")

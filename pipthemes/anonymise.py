@@ -56,6 +56,8 @@ KEEP = {
     "African", "Asian", "Caribbean", "Polish", "Russian", "Irish", "Scottish", "Welsh", "Indian", "Pakistani",
     "Bangladeshi", "Somali", "Chinese", "European", "Muslim", "Christian", "Hindu", "Sikh", "Jewish", "Catholic",
     "Urdu", "Punjabi", "Bengali", "Arabic", "Roma", "Gypsy", "Traveller", "Travellers", "Office", "Latvian",
+    "AGM", "AGMs", "JSNA", "PCSO", "PCSOs", "NEET", "NEETs", "VAT", "WNF", "NRF", "SRB", "CDRP", "CRB", "ESOL", "ESF",
+    "ERDF", "RDA", "HMRC", "BBC", "SLA", "SLAs", "KPI", "KPIs", "CIC", "CICs", "FCR", "PSA", "LDF", "MAA",
     "Oh", "Ah", "Aye", "Er", "Erm", "Um", "Yeah", "Hmm", "Lithuanian", "Romanian", "Slovak", "Czech", "Kurdish", "Afghan", "Iraqi", "Eritrean", "Sudanese", "Turkish",
 }
 _MONTHS_DAYS = {
@@ -83,7 +85,8 @@ _ORG_SUFFIXES = {
 }
 _VOLUNTARY_HINTS = ("CVS", "CAB", "Trust", "Forum", "Charity", "Action", "Association", "Society", "Concern",
                     "voluntary", "community", "charity", "Carers", "Mind", "Age")
-_TITLES = r"(?:Councillor|Cllr|Dr|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Lord|Lady|Father|Fr|Revd|Rev|Reverend|Professor|Prof|Canon|Bishop|Alderman|Baroness|Baron)"
+_TITLES = (r"(?:Councillor|Cllr|Dr|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Lord|Lady|Father|Fr|Revd|Rev|Reverend|Professor|Prof|"
+           r"Canon|Bishop|Alderman|Baroness|Baron|Sister|Brother|Pastor|Imam|Rabbi)")
 _CAP = r"[A-Z][A-Za-z'’\-]*[A-Za-z]"
 _DEPT = (r"(?: of (?:[a-z']+ ){0,2}(?:services|care|health|housing|education|finance|resources|development|"
          r"regeneration|policy|partnerships|communities|operations|strategy|commissioning|people|children|"
@@ -441,6 +444,9 @@ def _people(doc):
         if len(tokens) == 1 and len(w) == 1:
             continue
         start_of_sentence = _sentence_start(t, run[0].start())
+        if start_of_sentence and len(run) > 1 and tokens[0] not in first and _ordinary(tokens[0], initial=True):
+            run, tokens = run[1:], tokens[1:]  # "Ask Aleksandra": the name starts after the ordinary word
+            start_of_sentence = False
         named = [tok in first or tok in last for tok in tokens]
         strong = [not _ordinary(tok, initial=start_of_sentence and k == 0) for k, tok in enumerate(tokens)]
         is_name = (

@@ -279,3 +279,66 @@ def test_cli_agree_errors(tmp_path, capsys):
     pd.DataFrame({"id": ["1"], "themes": ["trusst"]}).to_csv(tmp_path / "b.csv", index=False)
     code, err = _run(capsys, "agree", tmp_path / "a.csv", tmp_path / "b.csv")
     assert code == 1 and "unknown theme 'trusst'" in err
+
+
+# --- quotes and anonymise ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def coded_table(tmp_path_factory):
+    path = tmp_path_factory.mktemp("quotes") / "coded.csv"
+    assert main(["-q", "code", str(pt.bundled_corpus() / "survey.csv"), "--out", str(path), "--text-col",
+                 "done_differently", "--skip-empty", "--rules-only"]) == 0
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".md", ".docx"])
+def test_cli_quotes_formats(tmp_path, coded_table, suffix, capsys):
+    out = tmp_path / f"quotes{suffix}"
+    code, err = _run(capsys, "quotes", coded_table, "--text-col", "done_differently", "--by", "sector",
+                     "-n", "2", "--out", out, "--hide-areas")
+    assert code == 0 and out.is_file()
+    if suffix == ".csv":
+        table = pd.read_csv(out, dtype=str, keep_default_na=False)
+        assert list(table.columns)[:5] == ["theme", "rank", "id", "quote", "attribution"]
+        assert {"confidence", "typicality", "diversity", "length_score", "total"} <= set(table.columns)
+        assert table["attribution"].str.contains("Area").all()
+
+
+def test_cli_quotes_one_theme_and_errors(tmp_path, coded_table, capsys):
+    out = tmp_path / "q.csv"
+    assert _run(capsys, "quotes", coded_table, "--text-col", "done_differently", "--theme", "funding",
+                "--out", out)[0] == 0
+    assert set(pd.read_csv(out)["theme"]) == {"funding"}
+    code, err = _run(capsys, "quotes", coded_table, "--out", tmp_path / "x.csv")
+    assert code == 1 and "'text'" in err and "coded.csv" in err
+    code, err = _run(capsys, "quotes", coded_table, "--text-col", "done_differently", "--out", tmp_path / "x.pdf")
+    assert code == 1 and ".docx" in err and not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_anonymise_contract(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({
+        "id": ["1", "2", "3"], "area": ["Sutton", "Wigan", "Sutton"],
+        "answer": ["Ring Sarah Whitfield on 01632 960123.", "", "The NHS and the Compact."],
+    }).to_csv(source, index=False)
+    out, log_file, review = tmp_path / "out.csv", tmp_path / "log.csv", tmp_path / "review.csv"
+    code, err = _run(capsys, "anonymise", source, "--text-col", "answer", "--out", out, "--log", log_file,
+                     "--review", review, "--hide-areas")
+    assert code == 0
+    result = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert result["id"].tolist() == ["1", "2", "3"]
+    assert result["answer"].tolist() == ["Ring [person 1] on [phone].", "", "The NHS and the Compact."]
+    assert result["area"].tolist() == ["Area 1", "Area 2", "Area 1"]
+    assert "Sarah Whitfield" in log_file.read_text(encoding="utf-8")
+    assert "Whitfield" not in out.read_text(encoding="utf-8")
+
+
+def test_cli_anonymise_errors(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["a"]}).to_csv(source, index=False)
+    code, err = _run(capsys, "anonymise", source, "--text-col", "answer", "--out", tmp_path / "o.csv")
+    assert code == 1 and "'answer'" in err and not (tmp_path / "o.csv").exists()
+    code, err = _run(capsys, "anonymise", source, "--out", tmp_path / "o.csv", "--log", tmp_path / "o.csv")
+    assert code == 1 and "--log" in err
+    code, err = _run(capsys, "anonymise", source, "--out", tmp_path / "o.csv", "--register", tmp_path / "none.yaml")
+    assert code == 1 and "register file not found" in err
