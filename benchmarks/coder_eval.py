@@ -13,7 +13,6 @@ Run ``python benchmarks/coder_eval.py [--embeddings]`` from the repository root.
 import argparse
 import time
 
-import numpy as np
 import pandas as pd
 
 import pipthemes as pt

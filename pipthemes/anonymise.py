@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 
 from .errors import CorpusError, PipthemesError
+from .schema import require_columns
 
 __all__ = ["Register", "load_register", "anonymise", "anonymise_text", "review_words"]
 
@@ -532,8 +533,7 @@ def anonymise(data, *, register=None, hide_areas=False, text_col="text", doc_col
         return anonymise_text(data, register=register, ner=pipeline)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"anonymise takes a str or a DataFrame, not {type(data).__name__}")
-    if text_col not in data.columns:
-        raise CorpusError(f"no such column (columns are: {', '.join(map(str, data.columns))})", column=text_col)
+    require_columns(data, [text_col])
     out = data.copy()
     docs = data[doc_col].astype(str) if doc_col in data.columns else pd.Series(range(len(data)), index=data.index)
     texts = []

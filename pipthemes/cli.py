@@ -20,6 +20,7 @@ from .codebook import load_codebook
 from .codes import codes_from_themes
 from .corpus import read_transcripts, segments_from_table
 from .errors import CorpusError, PipthemesError
+from .schema import require_columns
 from .export import write_csv, write_quotes
 from .files import read_table
 from .quotes import representative_quotes
@@ -69,10 +70,7 @@ def _cmd_code(args):
 
 def _read_coded(path, args):
     table = read_table(Path(path), encoding=getattr(args, "encoding", None))
-    for column in (args.text_col, args.themes_col):
-        if column not in table.columns:
-            raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
-                              path=path, column=column)
+    require_columns(table, (args.text_col, args.themes_col), path=path)
     return table
 
 
@@ -129,10 +127,7 @@ def _cmd_agree(args):
     b = read_table(Path(args.b), encoding=args.encoding)
     id_col = args.id_col or next((c for c in ("id", "segment_id") if c in a.columns and c in b.columns), "id")
     for path, table in ((args.a, a), (args.b, b)):
-        for column in (id_col, args.themes_col):
-            if column not in table.columns:
-                raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
-                                  path=path, column=column)
+        require_columns(table, (id_col, args.themes_col), path=path)
         dup = table[id_col][table[id_col].duplicated()]
         if len(dup):
             raise CorpusError(f"duplicate id {dup.iloc[0]!r} (each segment needs its own id)",
@@ -160,10 +155,7 @@ def _truthy(values):
 
 def _coded_segments(table, path, args, codebook):
     """A segments table and long codes from a coded CSV (``themes``, optional ``score_<theme>``)."""
-    for column in (args.text_col, args.themes_col):
-        if column not in table.columns:
-            raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
-                              path=path, column=column)
+    require_columns(table, (args.text_col, args.themes_col), path=path)
     id_col = args.id_col or next((c for c in ("id", "segment_id") if c in table.columns), None)
     segments = table.copy()
     segments["segment_id"] = table[id_col].astype(str) if id_col else [str(i + 1) for i in range(len(table))]
@@ -202,9 +194,7 @@ def _cmd_quotes(args):
 def _cmd_anonymise(args):
     path = Path(args.input)
     table = read_table(path, encoding=args.encoding)
-    if args.text_col not in table.columns:
-        raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
-                          path=path, column=args.text_col)
+    require_columns(table, [args.text_col], path=path)
     if args.log and Path(args.log).resolve() == Path(args.out).resolve():
         raise PipthemesError("--log must be a different file from --out (the log holds the original names)")
     register = load_register(args.register) if args.register else Register()

@@ -25,7 +25,7 @@ from .codebook import load_codebook
 from .codes import parse_themes, to_wide
 from .errors import CorpusError
 from .rules import RuleCoder
-from .schema import check_segments, empty_codes
+from .schema import check_segments, empty_codes, require_columns
 from .text import lemmatise
 
 __all__ = ["Coder", "COMBINE_METHODS", "code_segments", "rule_hits", "theme_matrix"]
@@ -152,11 +152,7 @@ class Coder(BaseEstimator):
         """
         if self.combine not in COMBINE_METHODS:
             raise ValueError(f"combine must be one of {', '.join(COMBINE_METHODS)}; got {self.combine!r}")
-        for column in (text_col, themes_col):
-            if column not in coded.columns:
-                raise CorpusError(
-                    f"no such column (columns are: {', '.join(map(str, coded.columns))})", path=path, column=column
-                )
+        require_columns(coded, (text_col, themes_col), path=path)
         ids = self._codebook().ids
         texts = coded[text_col].astype(str).tolist()
         empty = [i for i, t in enumerate(texts) if not t.strip()]

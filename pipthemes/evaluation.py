@@ -18,7 +18,8 @@ from .agreement import agreement
 from .codebook import load_codebook
 from .codes import join_themes, parse_themes
 from .coder import Coder, theme_matrix
-from .errors import CorpusError, SchemaError
+from .errors import SchemaError
+from .schema import require_columns
 
 __all__ = ["METHODS", "predict_methods", "cross_val_methods", "evaluate", "disagreements", "learning_curve"]
 
@@ -114,10 +115,7 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
         F1, Cohen's kappa, binary alpha per theme; MASI alpha over theme sets on ``all``.
     """
     codebook = codebook if hasattr(codebook, "themes") else load_codebook(codebook)
-    for column in (text_col, themes_col):
-        if column not in coded.columns:
-            raise CorpusError(f"no such column (columns are: {', '.join(map(str, coded.columns))})",
-                              path=path, column=column)
+    require_columns(coded, (text_col, themes_col), path=path)
     if (model is None) == (cv is None):
         raise ValueError("give either a fitted model or a number of cross-validation folds")
     if cv is not None:

@@ -60,3 +60,13 @@ def empty_codes():
             "end_char": pd.Series(dtype="Int64"),
         }
     )
+
+
+def require_columns(table, columns, *, path=None):
+    """Raise a :class:`CorpusError` naming the first of ``columns`` missing from ``table``."""
+    from .errors import CorpusError
+
+    for column in columns:
+        if column not in table.columns:
+            raise CorpusError(f"no such column (columns are: {', '.join(map(str, table.columns))})",
+                              path=path, column=column)
