@@ -10,6 +10,7 @@ another codebook is an error.
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -53,7 +54,36 @@ def save_model(model, path, *, codebook):
     }
     with atomic_path(path) as tmp:
         sio.dump(payload, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        _make_reproducible(tmp)
     return Path(path)
+
+
+def _make_reproducible(path):
+    """Renumber skops' memory-address object ids in order of appearance; fix the timestamps.
+
+    skops names objects (and the array files holding them) by ``id()``, which changes from
+    run to run; renumbering makes the same model give the same bytes.
+    """
+    with zipfile.ZipFile(path) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    schema = entries.pop("schema.json").decode("utf-8")
+    # scikit-learn's text vectorisers cache id(stop_words) here; without it they just re-check.
+    schema = re.sub(r'("_stop_words_id": \{[^{}]*?"content": )"\d+"', r'\1"null"', schema)
+    ids = {}
+    for match in re.finditer(r'"__id__": (\d+)|"file": "(\d+)\.npy"', schema):
+        number = match.group(1) or match.group(2)
+        ids.setdefault(number, str(len(ids) + 1))
+    schema = re.sub(r'("__id__": )(\d+)', lambda m: m.group(1) + ids[m.group(2)], schema)
+    schema = re.sub(r'("file": ")(\d+)(\.npy")', lambda m: m.group(1) + ids[m.group(2)] + m.group(3), schema)
+    renamed = {"schema.json": schema.encode("utf-8")}
+    for name, data in entries.items():
+        stem = name[:-4] if name.endswith(".npy") else None
+        renamed[f"{ids[stem]}.npy" if stem in ids else name] = data
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in sorted(renamed):
+            info = zipfile.ZipInfo(name, date_time=(2010, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, renamed[name], compresslevel=9)
 
 
 def load_model(path, *, codebook):

@@ -342,3 +342,9 @@ def test_cli_anonymise_errors(tmp_path, capsys):
     assert code == 1 and "--log" in err
     code, err = _run(capsys, "anonymise", source, "--out", tmp_path / "o.csv", "--register", tmp_path / "none.yaml")
     assert code == 1 and "register file not found" in err
+
+
+def test_cli_train_is_byte_for_byte_deterministic(tmp_path, coded_files, model_file):
+    again = tmp_path / "again.skops"
+    assert main(["-q", "train", str(coded_files[0]), "--out", str(again)]) == 0
+    assert again.read_bytes() == model_file.read_bytes()
