@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 from .agreement import agreement, alpha, masi  # noqa: E402
 from .analysis import compare_groups, theme_frequencies  # noqa: E402
-from .anonymise import Register, anonymise, load_register, review_words  # noqa: E402
+from .anonymise import anonymise, review_words  # noqa: E402
 from .classifier import ThemeClassifier  # noqa: E402
 from .coder import Coder  # noqa: E402
 from .codebook import Codebook, Theme, load_codebook, write_codebook  # noqa: E402
@@ -23,6 +23,7 @@ from .files import read_table  # noqa: E402
 from .model_io import ModelError, load_coder, load_model, save_model  # noqa: E402
 from .plots import plot_frequencies  # noqa: E402
 from .quotes import representative_quotes  # noqa: E402
+from .register import Register, load_register  # noqa: E402
 from .report import analyse  # noqa: E402
 from .rules import RuleCoder, rule_summary  # noqa: E402
 

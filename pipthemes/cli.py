@@ -26,7 +26,8 @@ from .files import read_table
 from .quotes import representative_quotes
 from .report import analyse, frequency_tables, write_frequency_report
 from .agreement import agreement
-from .anonymise import Register, anonymise, load_register, review_words, write_log
+from .anonymise import anonymise, review_words
+from .register import Register, load_register, write_log
 from .classifier import MIN_POSITIVES
 from .coder import COMBINE_METHODS, Coder, code_segments, theme_matrix
 from .evaluation import disagreements, evaluate

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .anonymise import Register, anonymise_text, area_pseudonyms, load_register, review_words
+from .anonymise import anonymise_text, area_pseudonyms, review_words
+from .register import Register, load_register
 from .codebook import load_codebook
 from .errors import CorpusError
 from .rules import RuleCoder
