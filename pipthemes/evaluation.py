@@ -18,7 +18,7 @@ from .agreement import agreement
 from .codebook import load_codebook
 from .codes import join_themes, parse_themes
 from .coder import Coder, theme_matrix
-from .errors import SchemaError
+from .errors import PipthemesError, SchemaError
 from .schema import require_columns
 
 __all__ = ["METHODS", "predict_methods", "cross_val_methods", "evaluate", "disagreements", "learning_curve"]
@@ -34,23 +34,22 @@ def predict_methods(coder, texts):
     Returns
     -------
     dict
-        ``{method: ndarray of shape (n_texts, n_themes)}``.
+        ``{method: ndarray of shape (n_texts, n_themes)}``; no ``stack`` for a coder
+        trained with another ``combine``.
     """
     texts = [str(t) for t in texts]
     out = {}
     original = coder.combine
+    stacked = all(c is not None for c, cal in zip(coder.combiners_, coder.classifier_.calibrators_) if cal is not None)
     try:
-        for method in ("model", "union", "stack"):
-            if method == "stack" and any(c is None for c, cal in zip(coder.combiners_, coder.classifier_.calibrators_)
-                                         if cal is not None):
-                raise ValueError("this coder was not trained with combine='stack'")
+        for method in ("model", "union", "stack") if stacked else ("model", "union"):
             coder.combine = method
             _, assigned, _, hits, _ = coder._score(texts)
             out[method] = assigned.astype(int)
     finally:
         coder.combine = original
     out["rules"] = (hits > 0).astype(int)
-    return {m: out[m] for m in METHODS}
+    return {m: out[m] for m in METHODS if m in out}
 
 
 def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col="themes",
@@ -70,7 +69,7 @@ def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col=
     coded = coded.reset_index(drop=True)
     y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
     if k < 2 or k > len(coded):
-        raise ValueError(f"--cv needs between 2 and {len(coded)} folds; got {k}")
+        raise PipthemesError(f"cross-validation needs between 2 and {len(coded)} folds; got {k}")
     texts = coded[text_col].astype(str).to_numpy()
     predictions = {m: np.zeros_like(y) for m in METHODS}
     folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=random_state).split(texts, y)
@@ -124,7 +123,8 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
     else:
         y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
         predictions = predict_methods(model, coded[text_col].astype(str).tolist())
-    table = pd.concat([_scores(y, predictions[m], codebook.ids, m) for m in METHODS], ignore_index=True)
+    table = pd.concat([_scores(y, predictions[m], codebook.ids, m) for m in METHODS if m in predictions],
+                      ignore_index=True)
     table.attrs["n_segments"] = len(y)
     return table
 

@@ -348,3 +348,21 @@ def test_cli_train_is_byte_for_byte_deterministic(tmp_path, coded_files, model_f
     again = tmp_path / "again.skops"
     assert main(["-q", "train", str(coded_files[0]), "--out", str(again)]) == 0
     assert again.read_bytes() == model_file.read_bytes()
+
+
+def test_cli_evaluate_bad_folds_and_union_model(tmp_path, coded_files, capsys):
+    code, err = _run(capsys, "evaluate", coded_files[1], "--cv", "1")
+    assert code == 1 and "between 2 and" in err and "Traceback" not in err
+    union = tmp_path / "union.skops"
+    assert main(["-q", "train", str(coded_files[0]), "--out", str(union), "--combine", "union"]) == 0
+    assert main(["-q", "evaluate", str(coded_files[1]), "--model", str(union), "--json"]) == 0
+    methods = {row["method"] for row in json.loads(capsys.readouterr().out)["scores"]}
+    assert methods == {"rules", "model", "union"}
+
+
+def test_cli_train_empty_text(tmp_path, coded_files, capsys):
+    table = pd.read_csv(coded_files[0], dtype=str, keep_default_na=False)
+    table.loc[7, "text"] = "  "
+    table.to_csv(tmp_path / "gap.csv", index=False)
+    code, err = _run(capsys, "train", tmp_path / "gap.csv", "--out", tmp_path / "m.skops")
+    assert code == 1 and "row 8" in err and "empty text" in err and not (tmp_path / "m.skops").exists()
