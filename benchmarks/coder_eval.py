@@ -53,6 +53,11 @@ tables = [_scores(y, pred[m], ids, m) for m in ("rules", "model", "union")]
 tables.append(_scores(y, pred_features["model"], ids, "features"))
 tables.append(_scores(y, pred["stack"], ids, "stack"))
 show(f"Cross-validation ({args.folds} folds, {len(gold)} segments)", tables)
+for source in ("transcript", "survey"):
+    rows = (gold["source"] == source).to_numpy()
+    parts = [_scores(y[rows], pred[m][rows], ids, m) for m in ("rules", "model", "stack")]
+    show(f"... of which {source} segments ({rows.sum()}, median {int(gold.loc[rows, 'text'].str.split().str.len().median())} "
+         "words)", parts)
 
 # 2. held-out interviews, and 3. speed
 train, held = pt.training_split()
