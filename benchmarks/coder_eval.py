@@ -4,7 +4,8 @@
    rules alone, classifier alone, union, rule hits as extra features, and the learned
    combination (stacking), per theme and macro.
 2. The held-out interviews (``corpora/pip2010/heldout_interviews.txt``, one per area):
-   a coder trained on everything else, scored on them.
+   a coder trained on everything else, scored on them; and the supplementary interviews
+   by other writers (``training_extra/``), scored by a coder trained without them.
 3. Training time of that coder and its coding speed in segments per second.
 
 Run ``python benchmarks/coder_eval.py [--embeddings]`` from the repository root.
@@ -60,12 +61,21 @@ for source in ("transcript", "survey"):
          "words)", parts)
 
 # 2. held-out interviews, and 3. speed
+base, held = pt.training_split(extra=False)
+extra_file = pt.bundled_corpus() / "hand_coded_extra.csv"
+if extra_file.is_file():
+    extra = pd.read_csv(extra_file, dtype=str, keep_default_na=False)
+    small = pt.Coder(cb, embeddings=args.embeddings).fit(base)
+    show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
+         f"trained on the other {len(base)} corpus segments only)", [pt.evaluate(held, codebook=cb, model=small)])
+    show(f"Interviews by other writers ({extra['doc_id'].nunique()} interviews in six other areas, {len(extra)} "
+         f"segments; trained on the {len(base)} corpus segments only)", [pt.evaluate(extra, codebook=cb, model=small)])
 train, held = pt.training_split()
 start = time.perf_counter()
 coder = pt.Coder(cb, embeddings=args.embeddings).fit(train)
 fit_seconds = time.perf_counter() - start
 show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
-     f"trained on the other {len(train)})", [pt.evaluate(held, codebook=cb, model=coder)])
+     f"trained on the other {len(train)}, supplementary interviews included)", [pt.evaluate(held, codebook=cb, model=coder)])
 segments = pt.read_corpus()
 coder.code(segments.iloc[:20])  # warm-up: load the embedding model, if any, before timing
 start = time.perf_counter()

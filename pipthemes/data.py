@@ -39,11 +39,13 @@ def bundled_model():
     return _HERE / "models" / "default.skops"
 
 
-def training_split():
+def training_split(*, extra=True):
     """The bundled hand coding split into ``(train, heldout)`` tables.
 
     ``heldout`` holds the interviews listed in ``heldout_interviews.txt`` (one per
-    area); no model pipthemes ships is trained on them.
+    area); no model pipthemes ships is trained on them. With ``extra``, ``train`` also
+    holds the supplementary training interviews (``training_extra/``, coded in
+    ``hand_coded_extra.csv``), which are not part of the analysed corpus.
     """
     import pandas as pd
 
@@ -52,4 +54,8 @@ def training_split():
     lines = (folder / "heldout_interviews.txt").read_text(encoding="utf-8").splitlines()
     held = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
     mask = coded["doc_id"].isin(held)
-    return coded[~mask].reset_index(drop=True), coded[mask].reset_index(drop=True)
+    train = coded[~mask]
+    if extra and (folder / "hand_coded_extra.csv").is_file():
+        more = pd.read_csv(folder / "hand_coded_extra.csv", dtype=str, keep_default_na=False)
+        train = pd.concat([train, more[[c for c in coded.columns if c in more.columns]]], ignore_index=True)
+    return train.reset_index(drop=True), coded[mask].reset_index(drop=True)
