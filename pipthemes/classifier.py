@@ -204,7 +204,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         """Calibrated score of each theme for each text, shape (n_texts, n_themes)."""
-        decisions = self.decision_values(X)
+        return self.calibrated(self.decision_values(X))
+
+    def calibrated(self, decisions):
+        """Calibrated scores from the output of :meth:`decision_values`."""
         out = np.zeros(decisions.shape[:2])
         for j, calibrator in enumerate(self.calibrators_):
             if calibrator is not None and len(out):

@@ -154,17 +154,24 @@ def _truthy(values):
     return values.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
 
 
+def _table_segments(table, *, id_col=None, text_col="text"):
+    """A segments table over a coded table's rows: ids from ``id_col`` (else row numbers), blanks filled in."""
+    segments = table.copy()
+    segments["segment_id"] = table[id_col].astype(str) if id_col else [str(i + 1) for i in range(len(table))]
+    segments["text"] = table[text_col].astype(str) if text_col in table.columns else ""
+    for column in ("source", "position", "speaker", "question"):
+        if column not in segments.columns:
+            segments[column] = ""
+    if "doc_id" not in segments.columns:
+        segments["doc_id"] = segments["segment_id"]
+    return segments
+
+
 def _coded_segments(table, path, args, codebook):
     """A segments table and long codes from a coded CSV (``themes``, optional ``score_<theme>``)."""
     require_columns(table, (args.text_col, args.themes_col), path=path)
     id_col = args.id_col or next((c for c in ("id", "segment_id") if c in table.columns), None)
-    segments = table.copy()
-    segments["segment_id"] = table[id_col].astype(str) if id_col else [str(i + 1) for i in range(len(table))]
-    segments["text"] = table[args.text_col].astype(str)
-    for column in ("doc_id", "source", "position", "speaker", "question"):
-        if column not in segments.columns:
-            segments[column] = segments["segment_id"] if column == "doc_id" else ""
-    theme_matrix(table[args.themes_col].fillna(""), codebook.ids, path=path, column=args.themes_col)
+    segments = _table_segments(table, id_col=id_col, text_col=args.text_col)
     codes = codes_from_themes(segments, themes_col=args.themes_col, theme_ids=codebook.ids, path=path)
     scores = {t: f"score_{t}" for t in codebook.ids if f"score_{t}" in table.columns}
     if scores and len(codes):
@@ -215,19 +222,9 @@ def _cmd_report(args):
     codebook = load_codebook(args.codebook)
     path = Path(args.input)
     table = read_table(path, encoding=args.encoding)
-    for column in [c.strip() for spec in args.by for c in spec.split(",")] + (
-        [args.unit_col] if args.unit_col else []
-    ):
-        if column not in table.columns:
-            raise CorpusError(
-                f"no such column (columns are: {', '.join(map(str, table.columns))})",
-                path=path, column=column,
-            )
-    segments = table.copy()
-    segments["segment_id"] = [str(i + 1) for i in range(len(table))]
-    for column in ("doc_id", "source", "position", "speaker", "question", "text"):
-        if column not in segments.columns:
-            segments[column] = ""
+    by = [c.strip() for spec in args.by for c in spec.split(",")]
+    require_columns(table, by + ([args.unit_col] if args.unit_col else []), path=path)
+    segments = _table_segments(table)
     segments["to_code"] = _truthy(table["to_code"]) if "to_code" in table.columns else True
     if args.unit_col:
         segments["_unit"] = table[args.unit_col].astype(str)

@@ -183,15 +183,20 @@ class Coder(BaseEstimator):
     def _stack_inputs(decisions, hits):
         return np.column_stack([decisions, np.log1p(hits)])
 
-    def _score(self, texts):
-        """Combined scores, 0/1 decisions, model-alone decisions, rule-hit counts and evidence."""
+    def _inputs(self, texts):
+        """What every combination works from: rule hits and evidence, classifier decisions and scores."""
         check_is_fitted(self, "classifier_")
         rules = self._rule_coder()
         if list(rules.codebook.ids) != list(self.classes_):
             raise ValueError("the coder's codebook does not have the themes it was trained on")
         hits, evidence = rule_hits(rules, texts)
         decisions = self.classifier_.decision_values(texts)
-        model_scores = self.classifier_.predict_proba(texts) if len(texts) else np.zeros(hits.shape)
+        return {"hits": hits, "evidence": evidence, "decisions": decisions,
+                "model_scores": self.classifier_.calibrated(decisions)}
+
+    def _combine(self, inputs, method):
+        """Combined scores, 0/1 decisions and model-alone decisions for one ``combine`` method."""
+        hits, decisions, model_scores = inputs["hits"], inputs["decisions"], inputs["model_scores"]
         model_says = model_scores >= self.classifier_.thresholds_
         scores = np.zeros(hits.shape)
         assigned = np.zeros(hits.shape, dtype=bool)
@@ -199,17 +204,17 @@ class Coder(BaseEstimator):
             if self.classifier_.calibrators_[j] is None:  # no model for this theme: rules alone
                 scores[:, j] = 1.0 - 0.5 ** hits[:, j]
                 assigned[:, j] = hits[:, j] > 0
-            elif self.combine == "stack":
+            elif method == "stack":
                 z = self._stack_inputs(decisions[:, j, :], hits[:, j])
-                scores[:, j] = self.combiners_[j].predict_proba(z)[:, 1] if len(texts) else 0.0
+                scores[:, j] = self.combiners_[j].predict_proba(z)[:, 1] if len(hits) else 0.0
                 assigned[:, j] = scores[:, j] >= self.thresholds_[j]
-            elif self.combine == "union":
+            elif method == "union":
                 scores[:, j] = np.maximum(model_scores[:, j], 1.0 - 0.5 ** hits[:, j])
                 assigned[:, j] = model_says[:, j] | (hits[:, j] > 0)
             else:
                 scores[:, j] = model_scores[:, j]
                 assigned[:, j] = model_says[:, j]
-        return scores, assigned, model_says, hits, evidence
+        return scores, assigned, model_says
 
     def predict(self, texts):
         """The list of theme ids coded for each text.
@@ -222,7 +227,7 @@ class Coder(BaseEstimator):
         -------
         list of list of str
         """
-        _, assigned, _, _, _ = self._score([str(t) for t in texts])
+        _, assigned, _ = self._combine(self._inputs([str(t) for t in texts]), self.combine)
         return [[str(t) for t, a in zip(self.classes_, row) if a] for row in assigned]
 
     def code_and_score(self, segments):
@@ -237,7 +242,9 @@ class Coder(BaseEstimator):
         mask = segments["to_code"].astype(bool).to_numpy()
         todo = segments[mask]
         texts = todo["text"].astype(str).tolist()
-        scores, assigned, model_says, hits, evidence = self._score(texts)
+        inputs = self._inputs(texts)
+        scores, assigned, model_says = self._combine(inputs, self.combine)
+        hits, evidence = inputs["hits"], inputs["evidence"]
         rows = []
         for i, segment_id in enumerate(todo["segment_id"]):
             for j, theme in enumerate(self.classes_):

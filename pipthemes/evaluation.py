@@ -37,18 +37,11 @@ def predict_methods(coder, texts):
         ``{method: ndarray of shape (n_texts, n_themes)}``; no ``stack`` for a coder
         trained with another ``combine``.
     """
-    texts = [str(t) for t in texts]
-    out = {}
-    original = coder.combine
+    inputs = coder._inputs([str(t) for t in texts])
     stacked = all(c is not None for c, cal in zip(coder.combiners_, coder.classifier_.calibrators_) if cal is not None)
-    try:
-        for method in ("model", "union", "stack") if stacked else ("model", "union"):
-            coder.combine = method
-            _, assigned, _, hits, _ = coder._score(texts)
-            out[method] = assigned.astype(int)
-    finally:
-        coder.combine = original
-    out["rules"] = (hits > 0).astype(int)
+    out = {"rules": (inputs["hits"] > 0).astype(int)}
+    for method in ("model", "union", "stack") if stacked else ("model", "union"):
+        out[method] = coder._combine(inputs, method)[1].astype(int)
     return {m: out[m] for m in METHODS if m in out}
 
 

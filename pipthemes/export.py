@@ -64,12 +64,17 @@ def _normalise_zip(path):
         (info, re.sub(stamp, rb"\g<1>2010-01-01T00:00:00Z\g<2>", data) if info.filename == "docProps/core.xml" else data)
         for info, data in entries
     ]
+    write_zip(path, [(info.filename, data) for info, data in entries])
+
+
+def write_zip(path, entries, *, compresslevel=None):
+    """Write ``(name, bytes)`` entries, in order, as a ZIP with fixed timestamps and modes."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info, data in entries:
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2010, 1, 1, 0, 0, 0))
+        for name, data in entries:
+            fixed = zipfile.ZipInfo(name, date_time=(2010, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, data)
+            dst.writestr(fixed, data, compresslevel=compresslevel)
 
 
 def write_xlsx(sheets, path, *, notes=None):

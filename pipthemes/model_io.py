@@ -19,7 +19,7 @@ import skops.io as sio
 from . import __version__
 from .data import bundled_model
 from .errors import PipthemesError
-from .export import atomic_path
+from .export import atomic_path, write_zip
 
 __all__ = ["ModelError", "save_model", "load_model", "load_coder"]
 
@@ -31,7 +31,14 @@ _ALLOWED = {"pipthemes.classifier.ThemeClassifier", "pipthemes.coder.Coder"}
 
 
 class ModelError(PipthemesError, ValueError):
-    """A model file is missing, unsafe, or made for another codebook."""
+    """A model file is missing, unsafe, or made for another codebook.
+
+    ``other_codebook`` is true when the file is sound but was trained for another codebook.
+    """
+
+    def __init__(self, message, *, other_codebook=False):
+        super().__init__(message)
+        self.other_codebook = other_codebook
 
 
 def save_model(model, path, *, codebook):
@@ -79,11 +86,7 @@ def _make_reproducible(path):
     for name, data in entries.items():
         stem = name[:-4] if name.endswith(".npy") else None
         renamed[f"{ids[stem]}.npy" if stem in ids else name] = data
-    with zipfile.ZipFile(path, "w") as archive:
-        for name in sorted(renamed):
-            info = zipfile.ZipInfo(name, date_time=(2010, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, renamed[name], compresslevel=9)
+    write_zip(path, sorted(renamed.items()), compresslevel=9)
 
 
 def load_model(path, *, codebook):
@@ -118,7 +121,8 @@ def load_model(path, *, codebook):
         raise ModelError(
             f"{path}: the model was trained for another codebook (hash {payload['codebook_hash'][:12]}, "
             f"themes {', '.join(payload['themes'])}); this codebook's hash is {codebook.hash[:12]}. "
-            "Retrain with 'pipthemes train' or pass the codebook it was made with"
+            "Retrain with 'pipthemes train' or pass the codebook it was made with",
+            other_codebook=True,
         )
     model = payload["model"]
     if hasattr(model, "codebook"):
@@ -144,7 +148,7 @@ def load_coder(model="default", *, codebook):
         try:
             return load_model(path, codebook=codebook)
         except ModelError as exc:
-            if "another codebook" not in str(exc):
+            if not exc.other_codebook:
                 raise
             log.warning("the default model was trained for the bundled codebook; coding with the rules only "
                         "(train a model for this codebook with 'pipthemes train')")
