@@ -132,7 +132,7 @@ def _cmd_agree(args):
         dup = table[id_col][table[id_col].duplicated()]
         if len(dup):
             raise CorpusError(f"duplicate id {dup.iloc[0]!r} (each segment needs its own id)",
-                              path=path, row=int(dup.index[0]) + 1, column=id_col)
+                              path=path, row=int(dup.index[0]) + 2, column=id_col)
         theme_matrix(table[args.themes_col].fillna(""), codebook.ids, path=path, column=args.themes_col)
     stats = agreement(a, b, themes=codebook.ids, id_col=id_col, themes_col=args.themes_col)
     differ = disagreements(a, b, themes=codebook.ids, id_col=id_col, themes_col=args.themes_col)

@@ -58,7 +58,7 @@ def theme_matrix(values, theme_ids, *, path=None, column="themes"):
     Raises
     ------
     CorpusError
-        Naming the (1-based data) row of the first unknown theme id.
+        Naming the file row (the header is row 1) of the first unknown theme id.
     """
     known = set(theme_ids)
     rows = []
@@ -68,7 +68,7 @@ def theme_matrix(values, theme_ids, *, path=None, column="themes"):
         if unknown:
             raise CorpusError(
                 f"unknown theme {unknown[0]!r} (the codebook's themes are: {', '.join(theme_ids)})",
-                path=path, row=i + 1, column=column,
+                path=path, row=i + 2, column=column,
             )
         rows.append([int(t in themes) for t in theme_ids])
     return np.asarray(rows, dtype=int).reshape(len(rows), len(theme_ids))
@@ -158,7 +158,7 @@ class Coder(BaseEstimator):
         empty = [i for i, t in enumerate(texts) if not t.strip()]
         if empty:
             raise CorpusError("empty text in a training row (drop it or fill it in)", path=path,
-                              row=empty[0] + 1, column=text_col)
+                              row=empty[0] + 2, column=text_col)
         y = theme_matrix(coded[themes_col].fillna("").astype(str), ids, path=path, column=themes_col)
         self.classes_ = np.asarray(ids)
         self.classifier_ = ThemeClassifier(

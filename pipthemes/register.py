@@ -72,7 +72,8 @@ def load_register(path):
     if not isinstance(rows, list):
         raise CorpusError("a YAML register needs a list under 'entries:'", path=path)
     entries = []
-    for i, row in enumerate(rows, start=1):
+    first = 1 if path.suffix.lower() in {".yaml", ".yml"} else 2  # YAML: entry number; CSV: file row
+    for i, row in enumerate(rows, start=first):
         if not isinstance(row, dict) or not str(row.get("text") or "").strip():
             raise CorpusError("every register entry needs a non-empty 'text'", path=path, row=i, column="text")
         aliases = row.get("aliases") or []

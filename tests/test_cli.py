@@ -199,7 +199,7 @@ def test_cli_train_bad_input_leaves_no_model(tmp_path, coded_files, capsys):
     table.to_csv(tmp_path / "bad.csv", index=False)
     out = tmp_path / "m.skops"
     code, err = _run(capsys, "train", tmp_path / "bad.csv", "--out", out)
-    assert code == 1 and "bad.csv" in err and "row 5" in err and "moneyy" in err and "Traceback" not in err
+    assert code == 1 and "bad.csv" in err and "row 6" in err and "moneyy" in err and "Traceback" not in err
     assert not out.exists()
     code, err = _run(capsys, "train", tmp_path / "bad.csv", "--out", out, "--text-col", "answer")
     assert code == 1 and "'answer'" in err and "no such column" in err
@@ -365,4 +365,4 @@ def test_cli_train_empty_text(tmp_path, coded_files, capsys):
     table.loc[7, "text"] = "  "
     table.to_csv(tmp_path / "gap.csv", index=False)
     code, err = _run(capsys, "train", tmp_path / "gap.csv", "--out", tmp_path / "m.skops")
-    assert code == 1 and "row 8" in err and "empty text" in err and not (tmp_path / "m.skops").exists()
+    assert code == 1 and "row 9" in err and "empty text" in err and not (tmp_path / "m.skops").exists()

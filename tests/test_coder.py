@@ -93,7 +93,7 @@ def test_coder_refuses_bad_training_table(sample):
     bad.loc[3, "themes"] = "trust;money"
     with pytest.raises(pt.CorpusError, match="unknown theme 'money'") as info:
         pt.Coder().fit(bad, path="coded.csv")
-    assert info.value.row == 4 and info.value.column == "themes"
+    assert info.value.row == 5 and info.value.column == "themes"  # file row: header is row 1
     with pytest.raises(ValueError, match="combine must be one of"):
         pt.Coder(combine="vote").fit(sample[0])
 
