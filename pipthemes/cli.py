@@ -80,7 +80,7 @@ def _cmd_train(args):
     table = _read_coded(args.input, args)
     started = time.perf_counter()
     log.info("training on %d segments (%d themes)...", len(table), len(codebook))
-    coder = Coder(codebook, combine=args.combine, embeddings=args.embeddings).fit(
+    coder = Coder(codebook, combine=args.combine, embeddings=args.embeddings, finetune=args.finetune).fit(
         table, text_col=args.text_col, themes_col=args.themes_col, path=args.input)
     save_model(coder, args.out, codebook=codebook)
     skipped = [t for t, c in zip(coder.classes_, coder.classifier_.calibrators_) if c is None]
@@ -107,7 +107,8 @@ def _cmd_evaluate(args):
     model = load_coder(args.model, codebook=codebook) if args.model else None
     cv = None if model is not None else (args.cv or 5)
     scores = evaluate(table, codebook=codebook, model=model, cv=cv, text_col=args.text_col,
-                      themes_col=args.themes_col, path=args.input, progress=True, embeddings=args.embeddings)
+                      themes_col=args.themes_col, path=args.input, progress=True, embeddings=args.embeddings,
+                      finetune=args.finetune)
     how = f"model {args.model}" if model is not None else f"{cv}-fold cross-validation"
     if args.json:
         print(json.dumps({"n_segments": scores.attrs["n_segments"], "evaluation": how,
@@ -400,6 +401,9 @@ def _coded_options(parser):
     parser.add_argument("--themes-col", default="themes", help="column of theme ids joined by ';' (default: themes)")
     parser.add_argument("--embeddings", action="store_true",
                         help="add sentence embeddings to the features (needs pipthemes[embeddings])")
+    parser.add_argument("--finetune", action="store_true",
+                        help="also fine-tune the sentence encoder and average it with the stack: better, "
+                        "but minutes per fit and a model file of about 45 MB (needs pipthemes[embeddings])")
     parser.add_argument("--encoding", help="force the input encoding")
 
 

