@@ -4,11 +4,12 @@
    rules alone, classifier alone, union, rule hits as extra features, and the learned
    combination (stacking), per theme and macro.
 2. The held-out interviews (``corpora/pip2010/heldout_interviews.txt``, one per area):
-   a coder trained on everything else, scored on them; and the supplementary interviews
-   by other writers (``training_extra/``), scored by a coder trained without them.
+   a coder trained on everything else, scored on them; and the supplementary text by
+   other writers (interviews in ``hand_coded_extra.csv``, standalone answers and report
+   sentences in ``hand_coded_answers.csv``), scored by a coder trained without them.
 3. Training time of that coder and its coding speed in segments per second.
 
-Run ``python benchmarks/coder_eval.py [--embeddings]`` from the repository root.
+Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv]`` from the repository root.
 """
 
 import argparse
@@ -17,18 +18,22 @@ import time
 import pandas as pd
 
 import pipthemes as pt
-from pipthemes.coder import rule_hits
+from pipthemes.coder import rule_hits, theme_matrix
+from pipthemes.data import EXTRA_TRAINING
 from pipthemes.evaluation import _scores, cross_val_methods
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--embeddings", action="store_true", help="add sentence embeddings (needs the extra)")
+parser.add_argument("--finetune", action="store_true", help="also fine-tune the encoder (needs the extra; slow)")
 parser.add_argument("--folds", type=int, default=5)
+parser.add_argument("--skip-cv", action="store_true", help="only the held-out sets (CV with --finetune takes ~30 min)")
 args = parser.parse_args()
+params = {"embeddings": args.embeddings, "finetune": args.finetune}
 
 cb = pt.load_codebook()
 ids = cb.ids
 gold = pd.read_csv(pt.bundled_corpus() / "hand_coded.csv", dtype=str, keep_default_na=False)
-features = "TF-IDF + sentence embeddings" if args.embeddings else "TF-IDF"
+features = " + ".join(["TF-IDF"] + [n for n, on in (("sentence embeddings", args.embeddings), ("fine-tuned encoder", args.finetune)) if on])
 print(f"Synthetic PIP 2010 hand-coded set: {len(gold)} segments; features: {features}\n")
 
 
@@ -41,41 +46,52 @@ def show(title, tables):
     print(pd.concat([summary, f1], axis=1).round(3).to_string(), "\n")
 
 
-# 1. cross-validation
-start = time.perf_counter()
-y, pred = cross_val_methods(gold, codebook=cb, k=args.folds, embeddings=args.embeddings)
-print(f"{args.folds}-fold CV took {time.perf_counter() - start:.0f} s")
-# Rule hits as features: each hit becomes a pseudo-word the classifier can weigh.
-hits, _ = rule_hits(pt.RuleCoder(cb), gold["text"].tolist())
-marked = gold.assign(text=[t + "".join(f" __rule_{th}__" * int(n) for th, n in zip(ids, row))
-                           for t, row in zip(gold["text"], hits)])
-_, pred_features = cross_val_methods(marked, codebook=cb, k=args.folds, embeddings=args.embeddings)
-tables = [_scores(y, pred[m], ids, m) for m in ("rules", "model", "union")]
-tables.append(_scores(y, pred_features["model"], ids, "features"))
-tables.append(_scores(y, pred["stack"], ids, "stack"))
-show(f"Cross-validation ({args.folds} folds, {len(gold)} segments)", tables)
-for source in ("transcript", "survey"):
-    rows = (gold["source"] == source).to_numpy()
-    parts = [_scores(y[rows], pred[m][rows], ids, m) for m in ("rules", "model", "stack")]
-    show(f"... of which {source} segments ({rows.sum()}, median {int(gold.loc[rows, 'text'].str.split().str.len().median())} "
-         "words)", parts)
+def scored(coder, table):
+    """evaluate() on a table, plus the fine-tuned encoder alone (probability >= 0.5) when there is one."""
+    tables = [pt.evaluate(table, codebook=cb, model=coder)]
+    if getattr(coder, "finetuned_", None) is not None:
+        proba = coder.finetuned_.predict_proba(table["text"].tolist())
+        tables.append(_scores(theme_matrix(table["themes"], ids), (proba >= 0.5).astype(int), ids, "finetuned"))
+    return tables
 
-# 2. held-out interviews, and 3. speed
+
+# 1. cross-validation
+if not args.skip_cv:
+    start = time.perf_counter()
+    y, pred = cross_val_methods(gold, codebook=cb, k=args.folds, **params)
+    print(f"{args.folds}-fold CV took {time.perf_counter() - start:.0f} s")
+    tables = [_scores(y, pred[m], ids, m) for m in ("rules", "model", "union")]
+    if not args.finetune:  # rule hits as features: each hit becomes a pseudo-word the classifier can weigh
+        hits, _ = rule_hits(pt.RuleCoder(cb), gold["text"].tolist())
+        marked = gold.assign(text=[t + "".join(f" __rule_{th}__" * int(n) for th, n in zip(ids, row))
+                                   for t, row in zip(gold["text"], hits)])
+        _, pred_features = cross_val_methods(marked, codebook=cb, k=args.folds, **params)
+        tables.append(_scores(y, pred_features["model"], ids, "features"))
+    tables.append(_scores(y, pred["stack"], ids, "stack"))
+    show(f"Cross-validation ({args.folds} folds, {len(gold)} segments)", tables)
+    for source in ("transcript", "survey"):
+        rows = (gold["source"] == source).to_numpy()
+        parts = [_scores(y[rows], pred[m][rows], ids, m) for m in ("rules", "model", "stack")]
+        words = int(gold.loc[rows, "text"].str.split().str.len().median())
+        show(f"... of which {source} segments ({rows.sum()}, median {words} words)", parts)
+
+# 2. held-out interviews and text by other writers, and 3. speed
 base, held = pt.training_split(extra=False)
-extra_file = pt.bundled_corpus() / "hand_coded_extra.csv"
-if extra_file.is_file():
-    extra = pd.read_csv(extra_file, dtype=str, keep_default_na=False)
-    small = pt.Coder(cb, embeddings=args.embeddings).fit(base)
-    show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
-         f"trained on the other {len(base)} corpus segments only)", [pt.evaluate(held, codebook=cb, model=small)])
-    show(f"Interviews by other writers ({extra['doc_id'].nunique()} interviews in six other areas, {len(extra)} "
-         f"segments; trained on the {len(base)} corpus segments only)", [pt.evaluate(extra, codebook=cb, model=small)])
+others = {name: pd.read_csv(pt.bundled_corpus() / name, dtype=str, keep_default_na=False)
+          for name in EXTRA_TRAINING if (pt.bundled_corpus() / name).is_file()}
+small = pt.Coder(cb, **params).fit(base)
+show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
+     f"trained on the other {len(base)} corpus segments only)", scored(small, held))
+for name, table in others.items():
+    show(f"Text by other writers, {name} ({len(table)} segments, median "
+         f"{int(table['text'].str.split().str.len().median())} words; trained on the {len(base)} corpus "
+         "segments only)", scored(small, table))
 train, held = pt.training_split()
 start = time.perf_counter()
-coder = pt.Coder(cb, embeddings=args.embeddings).fit(train)
+coder = pt.Coder(cb, **params).fit(train)
 fit_seconds = time.perf_counter() - start
 show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
-     f"trained on the other {len(train)}, supplementary interviews included)", [pt.evaluate(held, codebook=cb, model=coder)])
+     f"trained on the other {len(train)}, supplementary text included)", scored(coder, held))
 segments = pt.read_corpus()
 coder.code(segments.iloc[:20])  # warm-up: load the embedding model, if any, before timing
 start = time.perf_counter()

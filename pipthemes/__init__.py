@@ -20,6 +20,7 @@ from .data import bundled_codebook, bundled_corpus, bundled_model, training_spli
 from .evaluation import disagreements, evaluate, learning_curve  # noqa: E402
 from .errors import CodebookError, CorpusError, PipthemesError, PipthemesWarning, SchemaError  # noqa: E402
 from .files import read_table  # noqa: E402
+from .finetune import FineTunedEncoder  # noqa: E402
 from .model_io import ModelError, load_coder, load_model, save_model  # noqa: E402
 from .plots import plot_frequencies  # noqa: E402
 from .quotes import representative_quotes  # noqa: E402
@@ -32,7 +33,7 @@ __all__ = [
     "Codebook", "Theme", "load_codebook", "write_codebook",
     "read_transcripts", "read_survey", "read_corpus", "read_table", "segments_from_table",
     "RuleCoder", "rule_summary",
-    "ThemeClassifier", "Coder", "save_model", "load_model", "load_coder", "ModelError",
+    "ThemeClassifier", "FineTunedEncoder", "Coder", "save_model", "load_model", "load_coder", "ModelError",
     "codes_from_themes", "parse_themes", "to_wide",
     "theme_frequencies", "compare_groups",
     "anonymise", "load_register", "Register", "review_words",

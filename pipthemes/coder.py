@@ -8,6 +8,10 @@ Three ways to combine them, chosen by measurement (see README, "Measured results
 - ``"union"``: a theme is coded when the rules fire or the classifier says so;
 - ``"model"``: the classifier alone (the rules only supply evidence).
 
+With ``finetune=True`` (the embeddings extra), a fine-tuned sentence encoder is trained
+as well. Its probability is averaged with the classifier's score and with the stacked
+score, and each threshold becomes the mean of the tuned threshold and 0.5.
+
 Codes carry ``coder="machine"`` and a ``provenance`` column saying where each came
 from: ``rules`` (a rule fired; the classifier alone would not have coded it),
 ``model`` (no rule fired) or ``both``.
