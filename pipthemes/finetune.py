@@ -28,7 +28,9 @@ def _network(n_labels, folder):
     """The pinned encoder with a fresh linear head, and its tokenizer."""
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # pipthemes shows its own progress
     encoder = AutoModel.from_pretrained(str(folder))
     net = torch.nn.ModuleDict({"encoder": encoder, "head": torch.nn.Linear(encoder.config.hidden_size, n_labels)})
     for parameter in encoder.embeddings.parameters():
