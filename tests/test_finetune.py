@@ -103,11 +103,15 @@ def test_cli_train_finetune(tmp_path, capsys):
     assert pt.load_model(out, codebook=pt.load_codebook()).finetuned_ is not None
 
 
-def test_missing_extra_is_one_clear_error(monkeypatch):
+def test_missing_extra_is_one_clear_error(monkeypatch, tmp_path, fine_coder):
+    codebook = pt.load_codebook()
+    loaded = pt.load_model(pt.save_model(fine_coder, tmp_path / "m.skops", codebook=codebook), codebook=codebook)
     monkeypatch.setattr(embeddings, "embeddings_available", lambda: False)
     embeddings.model_folder.cache_clear()
     try:
         with pytest.raises(PipthemesError, match=r"pip install torch==2.13.0"):
             FineTunedEncoder().fit(TEXTS, LABELS)
+        with pytest.raises(PipthemesError, match=r"pip install torch==2.13.0"):  # a colleague's model file
+            loaded.predict(["The grant ran out."])
     finally:
         embeddings.model_folder.cache_clear()
