@@ -94,6 +94,10 @@ class Coder(BaseEstimator):
         needs ``pipthemes[embeddings]``; minutes, not seconds). With ``combine="stack"``
         the score becomes the mean of the stacked score and the encoder's probability,
         and the threshold the mean of the stack's threshold and 0.5.
+    context_col : str or None, default "question"
+        The column the fine-tuned encoder reads as each segment's context, where the
+        table has it (the interviewer's question; the keyword rules and the TF-IDF
+        classifier read the text alone).
 
     Attributes
     ----------
@@ -118,13 +122,14 @@ class Coder(BaseEstimator):
 
     coder_name = "machine"
 
-    def __init__(self, codebook=None, *, combine="stack", C=10.0, embeddings=False, finetune=False, cv=5,
-                 random_state=0):
+    def __init__(self, codebook=None, *, combine="stack", C=10.0, embeddings=False, finetune=False,
+                 context_col="question", cv=5, random_state=0):
         self.codebook = codebook
         self.combine = combine
         self.C = C
         self.embeddings = embeddings
         self.finetune = finetune
+        self.context_col = context_col
         self.cv = cv
         self.random_state = random_state
 
@@ -192,7 +197,8 @@ class Coder(BaseEstimator):
         if self.finetune:
             from .finetune import FineTunedEncoder
 
-            self.finetuned_ = FineTunedEncoder(random_state=self.random_state).fit(texts, y)
+            self.finetuned_ = FineTunedEncoder(random_state=self.random_state).fit(
+                texts, y, context=self.contexts(coded))
         self.n_training_segments_ = len(texts)
         return self
 
@@ -200,7 +206,12 @@ class Coder(BaseEstimator):
     def _stack_inputs(decisions, hits):
         return np.column_stack([decisions, np.log1p(hits)])
 
-    def _inputs(self, texts):
+    def contexts(self, table):
+        """The context column of ``table`` as a list, or None where there is none."""
+        column = getattr(self, "context_col", None)
+        return table[column].fillna("").astype(str).tolist() if column and column in table.columns else None
+
+    def _inputs(self, texts, contexts=None):
         """What every combination works from: rule hits and evidence, classifier decisions and scores."""
         check_is_fitted(self, "classifier_")
         rules = self._rule_coder()
@@ -211,7 +222,7 @@ class Coder(BaseEstimator):
         finetuned = getattr(self, "finetuned_", None)
         return {"hits": hits, "evidence": evidence, "decisions": decisions,
                 "model_scores": self.classifier_.calibrated(decisions),
-                "finetuned": None if finetuned is None else finetuned.predict_proba(texts)}
+                "finetuned": None if finetuned is None else finetuned.predict_proba(texts, context=contexts)}
 
     def _combine(self, inputs, method):
         """Combined scores, 0/1 decisions and model-alone decisions for one ``combine`` method."""
@@ -241,18 +252,20 @@ class Coder(BaseEstimator):
                 assigned[:, j] = model_says[:, j]
         return scores, assigned, model_says
 
-    def predict(self, texts):
+    def predict(self, texts, contexts=None):
         """The list of theme ids coded for each text.
 
         Parameters
         ----------
         texts : sequence of str
+        contexts : sequence of str, optional
+            Each text's context (see ``context_col``), read only by a fine-tuned encoder.
 
         Returns
         -------
         list of list of str
         """
-        _, assigned, _ = self._combine(self._inputs([str(t) for t in texts]), self.combine)
+        _, assigned, _ = self._combine(self._inputs([str(t) for t in texts], contexts), self.combine)
         return [[str(t) for t, a in zip(self.classes_, row) if a] for row in assigned]
 
     def code_and_score(self, segments):
@@ -267,7 +280,7 @@ class Coder(BaseEstimator):
         mask = segments["to_code"].astype(bool).to_numpy()
         todo = segments[mask]
         texts = todo["text"].astype(str).tolist()
-        inputs = self._inputs(texts)
+        inputs = self._inputs(texts, self.contexts(todo))
         scores, assigned, model_says = self._combine(inputs, self.combine)
         hits, evidence = inputs["hits"], inputs["evidence"]
         rows = []

@@ -28,7 +28,7 @@ log = logging.getLogger("pipthemes")
 METHODS = ("rules", "model", "union", "stack")
 
 
-def predict_methods(coder, texts):
+def predict_methods(coder, texts, contexts=None):
     """0/1 predictions of every method in :data:`METHODS` from one fitted coder.
 
     Returns
@@ -37,7 +37,7 @@ def predict_methods(coder, texts):
         ``{method: ndarray of shape (n_texts, n_themes)}``; no ``stack`` for a coder
         trained with another ``combine``.
     """
-    inputs = coder._inputs([str(t) for t in texts])
+    inputs = coder._inputs([str(t) for t in texts], contexts)
     stacked = all(c is not None for c, cal in zip(coder.combiners_, coder.classifier_.calibrators_) if cal is not None)
     out = {"rules": (inputs["hits"] > 0).astype(int)}
     for method in ("model", "union", "stack") if stacked else ("model", "union"):
@@ -69,7 +69,8 @@ def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col=
     for train, test in tqdm(list(folds), desc="cross-validation", unit="fold", disable=None if progress else True):
         coder = Coder(codebook, combine="stack", random_state=random_state, **coder_params)
         coder.fit(coded.iloc[train], text_col=text_col, themes_col=themes_col, path=path)
-        for method, pred in predict_methods(coder, texts[test]).items():
+        contexts = coder.contexts(coded.iloc[test])
+        for method, pred in predict_methods(coder, texts[test], contexts).items():
             predictions[method][test] = pred
     return y, predictions
 
@@ -115,7 +116,7 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
                                            themes_col=themes_col, path=path, progress=progress, **coder_params)
     else:
         y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
-        predictions = predict_methods(model, coded[text_col].astype(str).tolist())
+        predictions = predict_methods(model, coded[text_col].astype(str).tolist(), model.contexts(coded))
     table = pd.concat([_scores(y, predictions[m], codebook.ids, m) for m in METHODS if m in predictions],
                       ignore_index=True)
     table.attrs["n_segments"] = len(y)
@@ -171,7 +172,7 @@ def learning_curve(coded, test, *, sizes=(50, 100, 200, 400), repeats=3, codeboo
         sample = coded.iloc[np.sort(rng.choice(len(coded), size=n, replace=False))]
         coder = Coder(codebook, random_state=random_state, **coder_params)
         coder.fit(sample, text_col=text_col, themes_col=themes_col)
-        for method, pred in predict_methods(coder, texts).items():
+        for method, pred in predict_methods(coder, texts, coder.contexts(test)).items():
             overall = _scores(y, pred, codebook.ids, method).iloc[-1]
             rows.append({"n_train": n, "repeat": r, "method": method, "macro_f1": float(overall["f1"]),
                          "alpha": float(overall["alpha"])})

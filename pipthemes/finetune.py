@@ -5,7 +5,8 @@ The pinned all-MiniLM-L6-v2 encoder (see :mod:`pipthemes.embeddings`, which chec
 weights' hash) gets one linear output per theme on its mean-pooled token vectors and is
 trained end to end on the hand-coded segments, with multi-label binary cross-entropy
 (positives weighted up by the square root of the negative/positive ratio), AdamW and a
-linear warm-up and decay. The word-piece embeddings stay frozen, so the fitted
+linear warm-up and decay. A text may come with its context (the interviewer's question),
+which the encoder reads after the text and a separator. The word-piece embeddings stay frozen, so the fitted
 estimator holds only the transformer layers and the head, as plain NumPy arrays: a
 model file stores numbers, and loading rebuilds the network from the pinned weights.
 """
@@ -22,6 +23,17 @@ from .embeddings import model_folder
 __all__ = ["FineTunedEncoder"]
 
 _FROZEN = "encoder.embeddings."
+
+
+def with_context(texts, context=None):
+    """Each text, followed by ``[SEP]`` and its context where it has one."""
+    texts = [str(t) for t in texts]
+    if context is None:
+        return texts
+    context = ["" if c is None else str(c).strip() for c in context]
+    if len(context) != len(texts):
+        raise ValueError(f"{len(context)} contexts given for {len(texts)} texts")
+    return [f"{t} [SEP] {c}" if c else t for t, c in zip(texts, context)]
 
 
 def _network(n_labels, folder):
@@ -79,11 +91,14 @@ class FineTunedEncoder(BaseEstimator):
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         return self._net["head"]((hidden * mask).sum(1) / mask.sum(1))
 
-    def fit(self, X, y):
-        """Fine-tune on texts ``X`` and a 0/1 matrix ``y`` (n_texts, n_labels); return self."""
+    def fit(self, X, y, *, context=None):
+        """Fine-tune on texts ``X`` and a 0/1 matrix ``y`` (n_texts, n_labels); return self.
+
+        ``context``, optional, holds one string per text (say, the question it answers).
+        """
         import torch
 
-        texts = [str(x) for x in X]
+        texts = with_context(X, context)
         target = torch.tensor(np.asarray(y, dtype=np.float32))
         if target.ndim != 2 or len(target) != len(texts):
             raise ValueError(f"y must be a 0/1 matrix with one row per text; got shape {tuple(target.shape)}")
@@ -133,16 +148,16 @@ class FineTunedEncoder(BaseEstimator):
                 raise ValueError("the fine-tuned weights do not fit the pinned encoder")
             self._net.eval()
 
-    def decision_function(self, X):
-        """Logits, shape (n_texts, n_labels)."""
+    def decision_function(self, X, *, context=None):
+        """Logits, shape (n_texts, n_labels); ``context`` as in :meth:`fit`."""
         import torch
 
         self._ready()
-        texts = [str(x) for x in X]
+        texts = with_context(X, context)
         with torch.no_grad():
             parts = [self._logits(texts[i:i + 32]).numpy() for i in range(0, len(texts), 32)]
         return np.concatenate(parts).astype(float) if parts else np.zeros((0, self.n_labels_))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, *, context=None):
         """Probability of each label for each text, shape (n_texts, n_labels)."""
-        return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return 1.0 / (1.0 + np.exp(-self.decision_function(X, context=context)))

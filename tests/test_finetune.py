@@ -115,3 +115,20 @@ def test_missing_extra_is_one_clear_error(monkeypatch, tmp_path, fine_coder):
             loaded.predict(["The grant ran out."])
     finally:
         embeddings.model_folder.cache_clear()
+
+
+def test_context_is_read_after_the_text():
+    from pipthemes.finetune import with_context
+
+    assert with_context(["A grant.", "Trust."], ["What changed?", ""]) == ["A grant. [SEP] What changed?", "Trust."]
+    assert with_context(["A grant."]) == ["A grant."]
+    with pytest.raises(ValueError, match="1 contexts given for 2 texts"):
+        with_context(["a", "b"], ["q"])
+
+
+def test_coder_reads_the_question_column_as_context(fine_coder):
+    table = pd.DataFrame({"text": ["A grant.", "Trust."], "question": ["What changed?", None]})
+    assert fine_coder.contexts(table) == ["What changed?", ""]
+    assert fine_coder.contexts(table.drop(columns="question")) is None
+    proba = fine_coder.finetuned_.predict_proba(["Yes."], context=["Did the council cut your grant?"])
+    assert not np.array_equal(proba, fine_coder.finetuned_.predict_proba(["Yes."]))
