@@ -50,7 +50,7 @@ def scored(coder, table):
     """evaluate() on a table, plus the fine-tuned encoder alone (probability >= 0.5) when there is one."""
     tables = [pt.evaluate(table, codebook=cb, model=coder)]
     if getattr(coder, "finetuned_", None) is not None:
-        proba = coder.finetuned_.predict_proba(table["text"].tolist())
+        proba = coder.finetuned_.predict_proba(table["text"].tolist(), context=coder.contexts(table))
         tables.append(_scores(theme_matrix(table["themes"], ids), (proba >= 0.5).astype(int), ids, "finetuned"))
     return tables
 
