@@ -12,6 +12,7 @@ PAIRS = [
     ("corpus", "hand_coded.csv", "hand_coded_second.csv"),
     ("supplementary training interviews", "hand_coded_extra.csv", "hand_coded_extra_second.csv"),
     ("supplementary answers and report sentences", "hand_coded_answers.csv", "hand_coded_answers_second.csv"),
+    ("held-out answers by other writers (never trained on)", "heldout_answers.csv", "heldout_answers_second.csv"),
 ]
 for title, first, second in PAIRS:
     if not (corpus / second).is_file():

@@ -6,7 +6,8 @@
 2. The held-out interviews (``corpora/pip2010/heldout_interviews.txt``, one per area):
    a coder trained on everything else, scored on them; and the supplementary text by
    other writers (interviews in ``hand_coded_extra.csv``, standalone answers and report
-   sentences in ``hand_coded_answers.csv``), scored by a coder trained without them.
+   sentences in ``hand_coded_answers.csv``), scored by a coder trained without them; and the
+   held-out answers (``heldout_answers.csv``, never trained on), scored by the coder trained on everything else.
 3. Training time of that coder and its coding speed in segments per second.
 
 Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv]`` from the repository root.
@@ -92,6 +93,11 @@ coder = pt.Coder(cb, **params).fit(train)
 fit_seconds = time.perf_counter() - start
 show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
      f"trained on the other {len(train)}, supplementary text included)", scored(coder, held))
+unseen = pt.bundled_corpus() / "heldout_answers.csv"
+if unseen.is_file():
+    table = pd.read_csv(unseen, dtype=str, keep_default_na=False)
+    show(f"Held-out answers by five other writers, heldout_answers.csv ({len(table)} segments; trained on the "
+         f"{len(train)} above)", scored(coder, table))
 segments = pt.read_corpus()
 coder.code(segments.iloc[:20])  # warm-up: load the embedding model, if any, before timing
 start = time.perf_counter()

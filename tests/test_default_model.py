@@ -29,6 +29,17 @@ def test_default_model_never_saw_the_heldout_interviews():
     assert not set(train["segment_id"]) & set(held["segment_id"])
 
 
+def test_default_model_never_saw_the_heldout_answers():
+    import pandas as pd
+
+    unseen = pd.read_csv(pt.bundled_corpus() / "heldout_answers.csv", dtype=str, keep_default_na=False)
+    train, _ = pt.training_split()
+    assert len(unseen) == 700 and unseen["segment_id"].is_unique
+    assert not set(train["segment_id"]) & set(unseen["segment_id"])
+    substantive = {text for text in unseen["text"] if len(text.split()) > 4}  # "No, not really." occurs in both
+    assert not set(train["text"]) & substantive
+
+
 def test_default_model_is_up_to_date_and_deterministic(tmp_path):
     """Retraining gives the very file that is shipped, byte for byte."""
     fresh = _train_default()
