@@ -105,11 +105,19 @@ def _cmd_evaluate(args):
     if args.model and args.cv:
         raise PipthemesError("give --model or --cv, not both")
     model = load_coder(args.model, codebook=codebook) if args.model else None
+    if args.model and args.train_extra:
+        raise PipthemesError("--train-extra adds training data to cross-validation; it does not go with --model")
     cv = None if model is not None else (args.cv or 5)
+    extra = _read_coded(args.train_extra, args) if args.train_extra else None
+    if extra is not None:  # unknown theme ids named with this file's row
+        theme_matrix(extra[args.themes_col].fillna("").astype(str), codebook.ids, path=args.train_extra,
+                     column=args.themes_col)
     scores = evaluate(table, codebook=codebook, model=model, cv=cv, text_col=args.text_col,
-                      themes_col=args.themes_col, path=args.input, progress=True, embeddings=args.embeddings,
-                      finetune=args.finetune)
+                      themes_col=args.themes_col, path=args.input, progress=True, extra=extra,
+                      embeddings=args.embeddings, finetune=args.finetune)
     how = f"model {args.model}" if model is not None else f"{cv}-fold cross-validation"
+    if extra is not None:
+        how += f", {len(extra)} more segments from {args.train_extra} in every fold's training"
     if args.json:
         print(json.dumps({"n_segments": scores.attrs["n_segments"], "evaluation": how,
                           "scores": scores.to_dict(orient="records")}, indent=2))
@@ -300,6 +308,8 @@ def build_parser():
     group = ev.add_mutually_exclusive_group()
     group.add_argument("--model", metavar="MODEL", help="model file to score (must not be trained on CODED)")
     group.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation with iterative stratification")
+    ev.add_argument("--train-extra", metavar="FILE",
+                    help="with --cv: more hand-coded segments added to every fold's training, never scored")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--out", help="also write the figures to this CSV")
     _coded_options(ev)

@@ -46,8 +46,15 @@ def predict_methods(coder, texts, contexts=None):
 
 
 def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col="themes",
-                      random_state=0, path=None, progress=False, **coder_params):
+                      random_state=0, path=None, progress=False, extra=None, **coder_params):
     """Out-of-fold predictions of every method, from K-fold iterative stratification.
+
+    Parameters
+    ----------
+    extra : pandas.DataFrame, optional
+        More hand-coded segments (same text and themes columns) added to the training
+        side of every fold and never scored: supplementary text that is not part of
+        the table being evaluated.
 
     Returns
     -------
@@ -64,11 +71,15 @@ def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col=
     if k < 2 or k > len(coded):
         raise PipthemesError(f"cross-validation needs between 2 and {len(coded)} folds; got {k}")
     texts = coded[text_col].astype(str).to_numpy()
+    if extra is not None:
+        require_columns(extra, (text_col, themes_col))
+        theme_matrix(extra[themes_col].fillna("").astype(str), codebook.ids, column=themes_col)
     predictions = {m: np.zeros_like(y) for m in METHODS}
     folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=random_state).split(texts, y)
     for train, test in tqdm(list(folds), desc="cross-validation", unit="fold", disable=None if progress else True):
         coder = Coder(codebook, combine="stack", random_state=random_state, **coder_params)
-        coder.fit(coded.iloc[train], text_col=text_col, themes_col=themes_col, path=path)
+        fold = coded.iloc[train] if extra is None else pd.concat([coded.iloc[train], extra], ignore_index=True)
+        coder.fit(fold, text_col=text_col, themes_col=themes_col, path=path)
         contexts = coder.contexts(coded.iloc[test])
         for method, pred in predict_methods(coder, texts[test], contexts).items():
             predictions[method][test] = pred
@@ -85,7 +96,7 @@ def _scores(y, pred, ids, method):
 
 
 def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", themes_col="themes",
-             path=None, progress=False, **coder_params):
+             path=None, progress=False, extra=None, **coder_params):
     """Score rules alone, the classifier alone, their union and the stacked combination.
 
     Parameters
@@ -97,6 +108,9 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
         A fitted coder (e.g. from :func:`load_model`) to score on ``coded``. Give this or ``cv``.
     cv : int, optional
         Number of cross-validation folds instead of a fitted model.
+    extra : pandas.DataFrame, optional
+        With ``cv``: more hand-coded segments added to every fold's training data and
+        never scored (see :func:`cross_val_methods`).
     coder_params
         Passed to :class:`Coder` when cross-validating (``C``, ``embeddings``...).
 
@@ -111,9 +125,12 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
     require_columns(coded, (text_col, themes_col), path=path)
     if (model is None) == (cv is None):
         raise ValueError("give either a fitted model or a number of cross-validation folds")
+    if extra is not None and cv is None:
+        raise ValueError("extra training segments only apply to cross-validation (cv=K)")
     if cv is not None:
         y, predictions = cross_val_methods(coded, codebook=codebook, k=cv, text_col=text_col,
-                                           themes_col=themes_col, path=path, progress=progress, **coder_params)
+                                           themes_col=themes_col, path=path, progress=progress, extra=extra,
+                                           **coder_params)
     else:
         y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
         predictions = predict_methods(model, coded[text_col].astype(str).tolist(), model.contexts(coded))

@@ -252,6 +252,17 @@ def test_cli_evaluate_cv_text_and_csv(tmp_path, coded_files, capsys):
     assert len(table) == 4 * 8
 
 
+def test_cli_evaluate_cv_with_extra_training(tmp_path, coded_files, model_file, capsys):
+    code = main(["-q", "evaluate", str(coded_files[1]), "--cv", "2", "--train-extra", str(coded_files[0])])
+    assert code == 0 and "200 more segments from" in capsys.readouterr().out
+    bad = tmp_path / "bad_extra.csv"
+    pd.read_csv(coded_files[0]).assign(themes="trust;weather").to_csv(bad, index=False)
+    code, err = _run(capsys, "evaluate", coded_files[1], "--cv", "2", "--train-extra", bad)
+    assert code == 1 and "bad_extra.csv" in err and "row 2" in err and "weather" in err
+    code, err = _run(capsys, "evaluate", coded_files[1], "--model", model_file, "--train-extra", coded_files[0])
+    assert code == 1 and "does not go with --model" in err
+
+
 def test_cli_agree_shows_disagreements(tmp_path, capsys):
     a = pd.DataFrame({"id": ["1", "2", "3"], "themes": ["trust", "funding;power", ""]})
     b = pd.DataFrame({"id": ["1", "2", "3"], "themes": ["trust", "funding", "capacity"]})

@@ -38,6 +38,25 @@ def test_evaluation_needs_model_or_cv(coded):
         pt.evaluate(coded.drop(columns="text"), cv=2)
 
 
+def test_evaluation_cv_trains_on_extra_segments_but_scores_only_the_table(coded, monkeypatch):
+    sizes = []
+    fit = pt.Coder.fit
+
+    def recording_fit(self, table, **kwargs):
+        sizes.append(len(table))
+        return fit(self, table, **kwargs)
+
+    monkeypatch.setattr(pt.Coder, "fit", recording_fit)
+    extra = pt.training_split()[0].iloc[150:250]
+    table = pt.evaluate(coded, cv=2, extra=extra)
+    assert table.attrs["n_segments"] == len(coded)
+    assert sorted(sizes) == sorted(n + len(extra) for n in (len(coded) // 2, len(coded) - len(coded) // 2))
+    with pytest.raises(pt.CorpusError, match="unknown theme 'weather'"):
+        pt.evaluate(coded, cv=2, extra=extra.assign(themes="weather"))
+    with pytest.raises(ValueError, match="only apply to cross-validation"):
+        pt.evaluate(coded, model=object(), extra=extra)
+
+
 def test_evaluation_disagreements():
     a = pd.DataFrame({"id": ["1", "2", "3"], "themes": ["trust", "funding;power", ""]})
     b = pd.DataFrame({"id": ["3", "2", "1"], "themes": ["", "funding", "trust"]})
