@@ -8,7 +8,7 @@ held-out interviews. Run ``python benchmarks/learning_curve.py`` from the reposi
 import pipthemes as pt
 
 train, held = pt.training_split()
-sizes = (50, 100, 200, 400, 800, 1600, len(train))
+sizes = (50, 100, 200, 400, 800, 1600, 3200, len(train))
 curve = pt.learning_curve(train, held, sizes=sizes, repeats=3, progress=True)
 curve = curve[curve["method"].isin(["rules", "stack"])]
 print(f"held-out interviews: {len(held)} segments; training pool: {len(train)} segments")
