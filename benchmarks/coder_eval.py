@@ -13,7 +13,7 @@
 With ``--cv-extra`` every fold of the cross-validation also trains on the supplementary
 text (never scored), as the shipped model does.
 
-Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv | --cv-extra]`` from the repository root.
+Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv | --only-cv] [--cv-extra]`` from the repository root.
 """
 
 import argparse

@@ -104,17 +104,14 @@ def _cmd_evaluate(args):
     table = _read_coded(args.input, args)
     if args.model and args.cv:
         raise PipthemesError("give --model or --cv, not both")
-    model = load_coder(args.model, codebook=codebook) if args.model else None
     if args.model and args.train_extra:
         raise PipthemesError("--train-extra adds training data to cross-validation; it does not go with --model")
+    model = load_coder(args.model, codebook=codebook) if args.model else None
     cv = None if model is not None else (args.cv or 5)
     extra = _read_coded(args.train_extra, args) if args.train_extra else None
-    if extra is not None:  # unknown theme ids named with this file's row
-        theme_matrix(extra[args.themes_col].fillna("").astype(str), codebook.ids, path=args.train_extra,
-                     column=args.themes_col)
     scores = evaluate(table, codebook=codebook, model=model, cv=cv, text_col=args.text_col,
                       themes_col=args.themes_col, path=args.input, progress=True, extra=extra,
-                      embeddings=args.embeddings, finetune=args.finetune)
+                      extra_path=args.train_extra, embeddings=args.embeddings, finetune=args.finetune)
     how = f"model {args.model}" if model is not None else f"{cv}-fold cross-validation"
     if extra is not None:
         how += f", {len(extra)} more segments from {args.train_extra} in every fold's training"

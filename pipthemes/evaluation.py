@@ -46,7 +46,7 @@ def predict_methods(coder, texts, contexts=None):
 
 
 def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col="themes",
-                      random_state=0, path=None, progress=False, extra=None, **coder_params):
+                      random_state=0, path=None, progress=False, extra=None, extra_path=None, **coder_params):
     """Out-of-fold predictions of every method, from K-fold iterative stratification.
 
     Parameters
@@ -55,6 +55,8 @@ def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col=
         More hand-coded segments (same text and themes columns) added to the training
         side of every fold and never scored: supplementary text that is not part of
         the table being evaluated.
+    extra_path : str or Path, optional
+        The file ``extra`` came from, named in error messages.
 
     Returns
     -------
@@ -72,8 +74,8 @@ def cross_val_methods(coded, *, codebook=None, k=5, text_col="text", themes_col=
         raise PipthemesError(f"cross-validation needs between 2 and {len(coded)} folds; got {k}")
     texts = coded[text_col].astype(str).to_numpy()
     if extra is not None:
-        require_columns(extra, (text_col, themes_col))
-        theme_matrix(extra[themes_col].fillna("").astype(str), codebook.ids, column=themes_col)
+        require_columns(extra, (text_col, themes_col), path=extra_path)
+        theme_matrix(extra[themes_col].fillna("").astype(str), codebook.ids, path=extra_path, column=themes_col)
     predictions = {m: np.zeros_like(y) for m in METHODS}
     folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=random_state).split(texts, y)
     for train, test in tqdm(list(folds), desc="cross-validation", unit="fold", disable=None if progress else True):
@@ -96,7 +98,7 @@ def _scores(y, pred, ids, method):
 
 
 def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", themes_col="themes",
-             path=None, progress=False, extra=None, **coder_params):
+             path=None, progress=False, extra=None, extra_path=None, **coder_params):
     """Score rules alone, the classifier alone, their union and the stacked combination.
 
     Parameters
@@ -110,7 +112,7 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
         Number of cross-validation folds instead of a fitted model.
     extra : pandas.DataFrame, optional
         With ``cv``: more hand-coded segments added to every fold's training data and
-        never scored (see :func:`cross_val_methods`).
+        never scored (see :func:`cross_val_methods`); ``extra_path`` names its file in errors.
     coder_params
         Passed to :class:`Coder` when cross-validating (``C``, ``embeddings``...).
 
@@ -130,7 +132,7 @@ def evaluate(coded, *, codebook=None, model=None, cv=None, text_col="text", them
     if cv is not None:
         y, predictions = cross_val_methods(coded, codebook=codebook, k=cv, text_col=text_col,
                                            themes_col=themes_col, path=path, progress=progress, extra=extra,
-                                           **coder_params)
+                                           extra_path=extra_path, **coder_params)
     else:
         y = theme_matrix(coded[themes_col].fillna("").astype(str), codebook.ids, path=path, column=themes_col)
         predictions = predict_methods(model, coded[text_col].astype(str).tolist(), model.contexts(coded))
