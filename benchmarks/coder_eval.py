@@ -13,7 +13,7 @@
 With ``--cv-extra`` every fold of the cross-validation also trains on the supplementary
 text (never scored), as the shipped model does.
 
-Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv | --only-cv] [--cv-extra]`` from the repository root.
+Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv | --only-cv] [--cv-extra] [--save MODEL]`` from the repository root.
 """
 
 import argparse
@@ -32,6 +32,7 @@ parser.add_argument("--finetune", action="store_true", help="also fine-tune the 
 parser.add_argument("--folds", type=int, default=5)
 parser.add_argument("--skip-cv", action="store_true", help="only the held-out sets (CV with --finetune takes ~30 min)")
 parser.add_argument("--only-cv", action="store_true", help="only the cross-validation")
+parser.add_argument("--save", metavar="MODEL", help="save the coder trained on the full training split to this file")
 parser.add_argument("--cv-extra", action="store_true",
                     help="add the supplementary training text to every fold's training (it is never scored)")
 args = parser.parse_args()
@@ -103,6 +104,8 @@ train, held = pt.training_split()
 start = time.perf_counter()
 coder = pt.Coder(cb, **params).fit(train)
 fit_seconds = time.perf_counter() - start
+if args.save:
+    pt.save_model(coder, args.save, codebook=cb)
 show(f"Held-out interviews ({held['doc_id'].nunique()} interviews, {len(held)} segments; "
      f"trained on the other {len(train)}, supplementary text included)", scored(coder, held))
 unseen = pt.bundled_corpus() / "heldout_answers.csv"
