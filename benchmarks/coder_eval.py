@@ -13,7 +13,7 @@
 With ``--cv-extra`` every fold of the cross-validation also trains on the supplementary
 text (never scored), as the shipped model does.
 
-Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv | --only-cv] [--cv-extra] [--save MODEL]`` from the repository root.
+Run ``python benchmarks/coder_eval.py [--embeddings] [--finetune] [--skip-cv | --only-cv] [--cv-extra] [--seed N] [--save MODEL]`` from the repository root.
 """
 
 import argparse
@@ -32,11 +32,12 @@ parser.add_argument("--finetune", action="store_true", help="also fine-tune the 
 parser.add_argument("--folds", type=int, default=5)
 parser.add_argument("--skip-cv", action="store_true", help="only the held-out sets (CV with --finetune takes ~30 min)")
 parser.add_argument("--only-cv", action="store_true", help="only the cross-validation")
+parser.add_argument("--seed", type=int, default=0, help="random_state of the coders and the CV folds (default 0, as the shipped model)")
 parser.add_argument("--save", metavar="MODEL", help="save the coder trained on the full training split to this file")
 parser.add_argument("--cv-extra", action="store_true",
                     help="add the supplementary training text to every fold's training (it is never scored)")
 args = parser.parse_args()
-params = {"embeddings": args.embeddings, "finetune": args.finetune}
+params = {"embeddings": args.embeddings, "finetune": args.finetune, "random_state": args.seed}
 
 cb = pt.load_codebook()
 ids = cb.ids
