@@ -13,7 +13,6 @@ average, and the first model's stack combined with each encoder and with the ave
 
 import argparse
 
-import numpy as np
 import pandas as pd
 
 import pipthemes as pt
@@ -32,22 +31,28 @@ if any(getattr(c, "finetuned_", None) is None for c in coders):
 _, held = pt.training_split()
 answers = pd.read_csv(pt.bundled_corpus() / "heldout_answers.csv", dtype=str, keep_default_na=False)
 
+
+
+def with_encoder(inputs, encoder):
+    """The first model's decisions with its encoder swapped for ``encoder`` (probabilities)."""
+    return coders[0]._combine(dict(inputs, finetuned=encoder), "stack")[1]
+
+
 rows = []
 for test_name, table in (("held-out interviews", held), ("held-out answers", answers)):
     y = theme_matrix(table["themes"], ids)
     texts, contexts = table["text"].tolist(), coders[0].contexts(table)
     inputs = coders[0]._inputs(texts, contexts)
     encoders = [inputs["finetuned"], coders[1].finetuned_.predict_proba(texts, context=contexts)]
-    stack, _, _ = coders[0]._combine(dict(inputs, finetuned=None), "stack")  # TF-IDF and rules only
-    thresholds = coders[0].thresholds_
     average = (encoders[0] + encoders[1]) / 2
+
     decisions = {
         "encoder, seed A": encoders[0] >= 0.5,
         "encoder, seed B": encoders[1] >= 0.5,
         "encoders averaged": average >= 0.5,
-        "stack + encoder A": (stack + encoders[0]) / 2 >= (thresholds + 0.5) / 2,
-        "stack + encoder B": (stack + encoders[1]) / 2 >= (thresholds + 0.5) / 2,
-        "stack + encoders averaged": (stack + average) / 2 >= (thresholds + 0.5) / 2,
+        "stack + encoder A": with_encoder(inputs, encoders[0]),
+        "stack + encoder B": with_encoder(inputs, encoders[1]),
+        "stack + encoders averaged": with_encoder(inputs, average),
     }
     for name, decided in decisions.items():
         score = _scores(y, decided.astype(int), ids, name)
